@@ -22,7 +22,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \
             -Wmissing-prototypes -Wstrict-prototypes
-BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE -fno-strict-aliasing \
+VERSION  := 0.1
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE -fno-strict-aliasing -DNSNFS_VERSION='"$(VERSION)"' \
                -I. -I$(O) $(PKG_CFLAGS)
 ifdef SANITIZE
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -40,6 +41,8 @@ COMMON_SRC  := $(wildcard common/*.c)
 RPCCLNT_SRC := $(wildcard rpcclnt/*.c)
 RPCCLNT_X   := $(wildcard rpcclnt/*.x)
 NSCACHE_SRC := $(filter-out nscache/nscache-cli.c,$(wildcard nscache/*.c))
+# The mount pipeline shared by the front ends (mount.nfs4, nsmount).
+FRONT_SRC   := $(filter-out %-main.c,$(wildcard mount/*.c))
 
 RPCGEN_H := $(patsubst rpcclnt/%.x,$(O)/rpcclnt/%.h,$(RPCCLNT_X))
 RPCGEN_C := $(patsubst rpcclnt/%.x,$(O)/rpcclnt/%_xdr.c,$(RPCCLNT_X))
@@ -47,8 +50,9 @@ RPCGEN_C := $(patsubst rpcclnt/%.x,$(O)/rpcclnt/%_xdr.c,$(RPCCLNT_X))
 COMMON_OBJ  := $(patsubst %.c,$(O)/%.o,$(COMMON_SRC))
 RPCCLNT_OBJ := $(patsubst %.c,$(O)/%.o,$(RPCCLNT_SRC)) $(RPCGEN_C:.c=.o)
 NSCACHE_OBJ := $(patsubst %.c,$(O)/%.o,$(NSCACHE_SRC))
+FRONT_OBJ   := $(patsubst %.c,$(O)/%.o,$(FRONT_SRC))
 
-LIBS_A := $(O)/librpcclnt.a $(O)/libnsnfs-common.a
+LIBS_A := $(O)/libnsnfs-mount.a $(O)/librpcclnt.a $(O)/libnsnfs-common.a
 ifneq ($(NSCACHE_SRC),)
 LIBS_A := $(O)/libnscache.a $(LIBS_A)
 endif
@@ -65,7 +69,7 @@ UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
 
-ALL_OBJ := $(COMMON_OBJ) $(RPCCLNT_OBJ) $(NSCACHE_OBJ)
+ALL_OBJ := $(COMMON_OBJ) $(RPCCLNT_OBJ) $(NSCACHE_OBJ) $(FRONT_OBJ)
 
 .PHONY: all check check-unit check-fuzz check-host check-vm demo asan deps \
         install uninstall install-divert uninstall-divert clean format bench fuzz-build
@@ -93,6 +97,8 @@ $(O)/%.o: %.c $(RPCGEN_H)
 $(O)/libnsnfs-common.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(O)/librpcclnt.a: $(RPCCLNT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(O)/libnsnfs-mount.a: $(FRONT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(O)/libnscache.a: $(NSCACHE_OBJ)
 	rm -f $@ && ar rcs $@ $^
