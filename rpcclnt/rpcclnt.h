@@ -229,6 +229,8 @@ enum rpcclnt_path_status {
 	RPCCLNT_PATH_MISSING,         /* NFS4ERR_NOENT (or NOTDIR on the way) */
 	RPCCLNT_PATH_ACCESS_DENIED,   /* NFS4ERR_ACCESS, NFS4ERR_PERM, NFS4ERR_WRONGSEC */
 	RPCCLNT_PATH_ERROR,           /* another error; see result.error */
+	RPCCLNT_PATH_REFERRAL,        /* NFS4ERR_MOVED: the path leads to a referral to
+				       * another server (the kernel follows those) */
 };
 
 struct rpcclnt_probe_options {
