@@ -9,6 +9,16 @@
  * while a call runs, shuts the socket down RPCCLNT_WATCHDOG_SLACK_MS after
  * the deadline; the call then fails at once and is reported as a timeout.
  * After that the transport is dead and every later call fails fast.
+ *
+ * Resync after a timeout: when libtirpc times out waiting for a reply, its
+ * record stream is left "inside a record", so the next call's
+ * xdrrec_skiprecord() discards the next record that arrives as the rest of
+ * the old one.  If the lost reply never comes, that discarded record is the
+ * next call's own reply, and every later call on the connection times out
+ * (this bit the probe's DESTROY_SESSION after a timed-out lookup).  So after
+ * a timeout the next call is preceded by a NULL call sent without waiting
+ * (libtirpc's zero-timeout message passing): one spare record that the skip
+ * or the xid check absorbs, whether or not the late reply ever shows up.
  */
 
 #include <errno.h>
@@ -37,6 +47,7 @@ struct rpcclnt_transport {
 	bool quit;
 	bool armed;
 	bool fired; /* the watchdog shut the socket down: transport is dead */
+	bool desync; /* the last call timed out: see "Resync" above */
 	uint64_t alarm_ms;
 };
 
@@ -220,6 +231,12 @@ struct rpcclnt_transport *rpcclnt_transport_free(struct rpcclnt_transport *t)
 	return NULL;
 }
 
+/* libtirpc declares xdr_void(void); a typed no-op avoids a bad function cast. */
+static bool_t xdr_nothing(XDR *xdrs, void *unused)
+{
+	return TRUE;
+}
+
 static int transport_call(struct rpcclnt_transport *t, rpcproc_t proc, xdrproc_t xargs,
 			  void *args, xdrproc_t xres, void *res, uint64_t deadline_ms,
 			  struct rpcclnt_error *err)
@@ -252,6 +269,15 @@ static int transport_call(struct rpcclnt_transport *t, rpcproc_t proc, xdrproc_t
 	tv.tv_sec = (time_t)(left / 1000u);
 	tv.tv_usec = (suseconds_t)(left % 1000u) * 1000;
 
+	if (t->desync) {
+		/* Send only: a zero timeout makes clnt_vc return right after sending. */
+		struct timeval zero = { 0, 0 };
+
+		(void)clnt_call(t->clnt, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+				(xdrproc_t)xdr_nothing, NULL, zero);
+		t->desync = false;
+	}
+
 	if (deadline_ms != RPCCLNT_DEADLINE_NONE) {
 		r = watchdog_start(t);
 		if (r < 0) {
@@ -268,6 +294,8 @@ static int transport_call(struct rpcclnt_transport *t, rpcproc_t proc, xdrproc_t
 	memset(&re, 0, sizeof(re));
 	clnt_geterr(t->clnt, &re);
 	rpcclnt_error_from_rpc(&e, &re);
+	if (st == RPC_TIMEDOUT)
+		t->desync = true;
 	if (fired) {
 		rpcclnt_error_set(&e, RPCCLNT_ERROR_TIMEOUT, ETIMEDOUT);
 		e.rpc_stat = RPC_TIMEDOUT;
@@ -275,12 +303,6 @@ static int transport_call(struct rpcclnt_transport *t, rpcproc_t proc, xdrproc_t
 	if (err)
 		*err = e;
 	return rpcclnt_error_to_errno(&e);
-}
-
-/* libtirpc declares xdr_void(void); a typed no-op avoids a bad function cast. */
-static bool_t xdr_nothing(XDR *xdrs, void *unused)
-{
-	return TRUE;
 }
 
 int rpcclnt_transport_null(struct rpcclnt_transport *t, uint64_t deadline_ms,

@@ -1,0 +1,1086 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests for librpcclnt: deadlines, decoders on replies recorded from
+ * nfs-ganesha and on constructed ones, error mapping, connect, and the
+ * transport/probe against a tiny in-test fake server on 127.0.0.1 that
+ * answers from a script (recorded records with the xid patched in).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rpcclnt/nfs4_prot.h"
+#include "rpcclnt/rpcclnt.h"
+
+#define W(x) (uint8_t)((uint32_t)(x) >> 24), (uint8_t)((uint32_t)(x) >> 16), \
+	     (uint8_t)((uint32_t)(x) >> 8), (uint8_t)(x)
+
+/* ---- replies recorded from nfs-ganesha 4.x (RPC header + COMPOUND4res) ---- */
+#define RPC_HDR 24 /* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS */
+
+static const uint8_t rec_v40_dir[] = {
+	W(0x38c270aa), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000003), W(0x00000018), W(0x00000000), W(0x0000000f),
+	W(0x00000000), W(0x00000009), W(0x00000000), W(0x00000001), W(0x00000002), W(0x00000004),
+	W(0x00000002),
+};
+static const uint8_t rec_v40_noent[] = {
+	W(0x7ef87490), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000002), W(0x00000000), W(0x00000003), W(0x00000018), W(0x00000000), W(0x0000000f),
+	W(0x00000000), W(0x0000000f), W(0x00000002),
+};
+static const uint8_t rec_minor_mismatch[] = {
+	W(0x54342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00002725), W(0x00000000), W(0x00000000),
+};
+static const uint8_t rec_empty_ok[] = {
+	W(0x3ac270aa), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000000),
+};
+static const uint8_t rec_exchange_id[] = {
+	W(0x53342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000001), W(0x0000002a), W(0x00000000), W(0x6b044317),
+	W(0x00000001), W(0x00000001), W(0x00010001), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000002), W(0x766d0000), W(0x0000000f), W(0x766d5f4e), W(0x46532d47), W(0x616e6573),
+	W(0x68610000), W(0x00000000),
+};
+static const uint8_t rec_create_session[] = {
+	W(0x52342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000001), W(0x0000002b), W(0x00000000), W(0x01000000),
+	W(0x1743046b), W(0x01000000), W(0x00000000), W(0x00000001), W(0x00000000), W(0x00000000),
+	W(0x00004000), W(0x00004000), W(0x00001000), W(0x00000040), W(0x00000001), W(0x00000000),
+	W(0x00000000), W(0x00001000), W(0x00001000), W(0x00000000), W(0x00000002), W(0x00000001),
+	W(0x00000000),
+};
+static const uint8_t rec_seq_lookup_dir[] = {
+	W(0x51342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000005), W(0x00000035), W(0x00000000), W(0x01000000),
+	W(0x1743046b), W(0x01000000), W(0x00000000), W(0x00000001), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000001), W(0x00000018), W(0x00000000), W(0x0000000f), W(0x00000000),
+	W(0x0000000f), W(0x00000000), W(0x00000009), W(0x00000000), W(0x00000001), W(0x00000002),
+	W(0x00000004), W(0x00000002),
+};
+static const uint8_t rec_destroy_session[] = {
+	W(0x50342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000001), W(0x0000002c), W(0x00000000),
+};
+static const uint8_t rec_destroy_clientid[] = {
+	W(0x4f342642), W(0x00000001), W(0x00000000), W(0x00000000), W(0x00000000), W(0x00000000),
+	W(0x00000000), W(0x00000000), W(0x00000001), W(0x00000039), W(0x00000000),
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Build a byte buffer from 32-bit words. */
+static size_t words(uint8_t *out, size_t cap, int n, ...)
+{
+	va_list ap;
+
+	assert_true((size_t)n * 4 <= cap);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		put32(out + 4 * i, va_arg(ap, uint32_t));
+	va_end(ap);
+	return (size_t)n * 4;
+}
+
+/* ---- deadlines ------------------------------------------------------------- */
+
+static void test_deadline_arith(void **state)
+{
+	(void)state;
+	assert_int_equal(rpcclnt_deadline_add(100, 50), 150);
+	assert_true(rpcclnt_deadline_add(UINT64_MAX - 10, 10) == RPCCLNT_DEADLINE_NONE);
+	assert_true(rpcclnt_deadline_add(UINT64_MAX - 10, 9) == UINT64_MAX - 1);
+	assert_true(rpcclnt_deadline_add(UINT64_MAX - 10, UINT64_MAX) == RPCCLNT_DEADLINE_NONE);
+	assert_true(rpcclnt_deadline_add(RPCCLNT_DEADLINE_NONE, 0) == RPCCLNT_DEADLINE_NONE);
+	assert_int_equal(rpcclnt_deadline_add(0, 0), 0);
+
+	assert_int_equal(rpcclnt_deadline_remaining(150, 100), 50);
+	assert_int_equal(rpcclnt_deadline_remaining(100, 100), 0);
+	assert_int_equal(rpcclnt_deadline_remaining(100, 150), 0);
+	assert_true(rpcclnt_deadline_remaining(RPCCLNT_DEADLINE_NONE, 5) == UINT64_MAX);
+
+	assert_int_equal(rpcclnt_deadline_poll_timeout(150, 100), 50);
+	assert_int_equal(rpcclnt_deadline_poll_timeout(100, 150), 0);
+	assert_int_equal(rpcclnt_deadline_poll_timeout(RPCCLNT_DEADLINE_NONE, 0), -1);
+	assert_int_equal(rpcclnt_deadline_poll_timeout(UINT64_MAX - 1, 0), INT_MAX);
+	assert_int_equal(rpcclnt_deadline_poll_timeout((uint64_t)INT_MAX + 7, 7), INT_MAX);
+
+	assert_int_equal(rpcclnt_deadline_min(3, 4), 3);
+	assert_true(rpcclnt_deadline_min(RPCCLNT_DEADLINE_NONE, 4) == 4);
+}
+
+static void test_deadline_clock(void **state)
+{
+	uint64_t a, b, d;
+
+	(void)state;
+	a = rpcclnt_now_ms();
+	d = rpcclnt_deadline_after(1000);
+	b = rpcclnt_now_ms();
+	assert_true(d >= a + 1000 && d <= b + 1000);
+	assert_true(rpcclnt_deadline_after(UINT64_MAX) == RPCCLNT_DEADLINE_NONE);
+	assert_true(rpcclnt_now_us() / 1000 >= a);
+}
+
+/* ---- COMPOUND4res decoding --------------------------------------------------- */
+
+static void test_decode_recorded_dir(void **state)
+{
+	struct rpcclnt_compound_reply r;
+
+	(void)state;
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_v40_dir + RPC_HDR,
+						       sizeof(rec_v40_dir) - RPC_HDR, &r), 0);
+	assert_int_equal(r.status, NFS4_OK);
+	assert_int_equal(r.nops, 3);
+	assert_int_equal(r.ops[0].op, OP_PUTROOTFH);
+	assert_int_equal(r.ops[1].op, OP_LOOKUP);
+	assert_int_equal(r.ops[2].op, OP_GETATTR);
+	assert_int_equal(r.ops[2].status, NFS4_OK);
+	assert_true(r.has_type);
+	assert_int_equal(r.type, NF4DIR);
+	assert_false(r.has_clientid);
+	assert_false(r.has_session);
+}
+
+static void test_decode_recorded_noent(void **state)
+{
+	struct rpcclnt_compound_reply r;
+
+	(void)state;
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_v40_noent + RPC_HDR,
+						       sizeof(rec_v40_noent) - RPC_HDR, &r), 0);
+	/* PUTROOTFH, LOOKUP "export", LOOKUP "missing" */
+	assert_int_equal(r.status, NFS4ERR_NOENT);
+	assert_int_equal(r.nops, 3);
+	assert_int_equal(r.ops[0].status, NFS4_OK);
+	assert_int_equal(r.ops[1].status, NFS4_OK);
+	assert_int_equal(r.ops[2].op, OP_LOOKUP);
+	assert_int_equal(r.ops[2].status, NFS4ERR_NOENT);
+	assert_false(r.has_type);
+}
+
+static void test_decode_recorded_minor_mismatch(void **state)
+{
+	struct rpcclnt_compound_reply r;
+
+	(void)state;
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_minor_mismatch + RPC_HDR,
+						       sizeof(rec_minor_mismatch) - RPC_HDR, &r), 0);
+	assert_int_equal(r.status, NFS4ERR_MINOR_VERS_MISMATCH);
+	assert_int_equal(r.nops, 0);
+}
+
+static void test_decode_recorded_session(void **state)
+{
+	struct rpcclnt_compound_reply r;
+
+	(void)state;
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_exchange_id + RPC_HDR,
+						       sizeof(rec_exchange_id) - RPC_HDR, &r), 0);
+	assert_true(r.has_clientid);
+	assert_true(r.clientid == 0x6b04431700000001ull);
+	assert_int_equal(r.exchid_sequenceid, 1);
+
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_create_session + RPC_HDR,
+						       sizeof(rec_create_session) - RPC_HDR, &r), 0);
+	assert_true(r.has_session);
+	assert_int_equal(r.fore_maxops, 64);
+	assert_memory_equal(r.sessionid, rec_create_session + RPC_HDR + 20, 16);
+
+	assert_int_equal(rpcclnt_compound_reply_decode(rec_seq_lookup_dir + RPC_HDR,
+						       sizeof(rec_seq_lookup_dir) - RPC_HDR, &r), 0);
+	/* SEQUENCE, PUTROOTFH, LOOKUP "export", LOOKUP "sub", GETATTR */
+	assert_int_equal(r.nops, 5);
+	assert_int_equal(r.ops[0].op, OP_SEQUENCE);
+	assert_true(r.has_type);
+	assert_int_equal(r.type, NF4DIR);
+}
+
+static void test_decode_truncated(void **state)
+{
+	const uint8_t *recs[] = { rec_v40_dir, rec_v40_noent, rec_exchange_id, rec_create_session,
+				  rec_seq_lookup_dir };
+	const size_t lens[] = { sizeof(rec_v40_dir), sizeof(rec_v40_noent), sizeof(rec_exchange_id),
+				sizeof(rec_create_session), sizeof(rec_seq_lookup_dir) };
+	struct rpcclnt_compound_reply r;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(recs) / sizeof(recs[0]); k++)
+		for (size_t len = 0; len < lens[k] - RPC_HDR; len++)
+			assert_int_equal(rpcclnt_compound_reply_decode(recs[k] + RPC_HDR, len, &r),
+					 -EBADMSG);
+}
+
+static void test_decode_oversized(void **state)
+{
+	uint8_t b[64];
+	struct rpcclnt_compound_reply r;
+	size_t n;
+
+	(void)state;
+	/* 65 results: one more than NFS4_COMPOUND_LIMIT, rejected before allocating */
+	n = words(b, sizeof(b), 3, 0, 0, 65);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* 4 G results */
+	n = words(b, sizeof(b), 3, 0, 0, 0xffffffffu);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* tag longer than NFS4_UTF8_LIMIT */
+	n = words(b, sizeof(b), 3, 0, 1025, 0);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* GETATTR with a 9-word bitmap (limit 8) */
+	n = words(b, sizeof(b), 6, 0, 0, 1, OP_GETATTR, 0, 9);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* GETATTR with a 4 KiB attribute list (limit 1 KiB) */
+	n = words(b, sizeof(b), 8, 0, 0, 1, OP_GETATTR, 0, 1, 2, 4096);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* EXCHANGE_ID with a huge server owner */
+	n = words(b, sizeof(b), 12, 0, 0, 1, OP_EXCHANGE_ID, 0, 0, 1, 1, 0, SP4_NONE, 0, 0);
+	put32(b + n, 0x7fffffff);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n + 4, &r), -EBADMSG);
+}
+
+static void test_decode_bad_shapes(void **state)
+{
+	uint8_t b[64];
+	struct rpcclnt_compound_reply r;
+	size_t n;
+
+	(void)state;
+	/* OPEN (18) result: not an operation we ever send */
+	n = words(b, sizeof(b), 5, 0, 0, 1, 18, 0);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* SP4_SSV state protection that we never asked for */
+	n = words(b, sizeof(b), 10, 0, 0, 1, OP_EXCHANGE_ID, 0, 0, 1, 1, 0, SP4_SSV);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* GETATTR whose attribute list is shorter than the type it claims */
+	n = words(b, sizeof(b), 8, 0, 0, 1, OP_GETATTR, 0, 1, 2, 0);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), -EBADMSG);
+	/* OP_ILLEGAL is a valid answer */
+	n = words(b, sizeof(b), 5, NFS4ERR_OP_ILLEGAL, 0, 1, OP_ILLEGAL, NFS4ERR_OP_ILLEGAL);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), 0);
+	assert_int_equal(r.ops[0].op, OP_ILLEGAL);
+	/* GETATTR with supported_attrs before the type */
+	n = words(b, sizeof(b), 11, 0, 0, 1, OP_GETATTR, 0, 1, 3, 12, 1, 0xfffff, NF4REG);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), 0);
+	assert_true(r.has_type);
+	assert_int_equal(r.type, NF4REG);
+	/* GETATTR without the type bit: decodes, but no type */
+	n = words(b, sizeof(b), 8, 0, 0, 1, OP_GETATTR, 0, 1, 0x10, 0);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, &r), 0);
+	assert_false(r.has_type);
+	/* argument checks */
+	assert_int_equal(rpcclnt_compound_reply_decode(NULL, 4, &r), -EINVAL);
+	assert_int_equal(rpcclnt_compound_reply_decode(b, n, NULL), -EINVAL);
+	assert_int_equal(rpcclnt_compound_reply_decode(NULL, 0, &r), -EBADMSG);
+}
+
+/* ---- whole RPC replies ------------------------------------------------------------ */
+
+static void test_rpc_reply_recorded(void **state)
+{
+	struct rpcclnt_compound_reply r;
+	struct rpcclnt_error e;
+
+	(void)state;
+	assert_int_equal(rpcclnt_rpc_reply_decode(rec_v40_dir, sizeof(rec_v40_dir),
+						  get32(rec_v40_dir), &r, &e), 0);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_NONE);
+	assert_int_equal(r.nops, 3);
+	/* another call's reply */
+	assert_int_equal(rpcclnt_rpc_reply_decode(rec_v40_dir, sizeof(rec_v40_dir),
+						  get32(rec_v40_dir) + 1, &r, &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+	/* truncated in the header and in the body */
+	assert_int_equal(rpcclnt_rpc_reply_decode(rec_v40_dir, 10, get32(rec_v40_dir), &r, &e),
+			 -EBADMSG);
+	assert_int_equal(rpcclnt_rpc_reply_decode(rec_v40_dir, sizeof(rec_v40_dir) - 4,
+						  get32(rec_v40_dir), &r, &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+}
+
+static void test_rpc_reply_rejections(void **state)
+{
+	uint8_t b[64];
+	struct rpcclnt_compound_reply r;
+	struct rpcclnt_error e;
+	size_t n;
+	char s[256];
+
+	(void)state;
+	/* accepted, PROG_MISMATCH 2..3: an NFSv3-only server */
+	n = words(b, sizeof(b), 8, 7, 1, 0, 0, 0, 2, 2, 3);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EPROTONOSUPPORT);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_PROG_MISMATCH);
+	assert_int_equal(e.vers_low, 2);
+	assert_int_equal(e.vers_high, 3);
+	assert_string_equal(rpcclnt_error_string(&e),
+			    "requested NFS version or transport protocol is not supported");
+	assert_non_null(strstr(rpcclnt_error_format(&e, s, sizeof(s)), "versions 2 to 3"));
+
+	/* accepted, PROG_UNAVAIL */
+	n = words(b, sizeof(b), 6, 7, 1, 0, 0, 0, 1);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EPROTONOSUPPORT);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_PROG_UNAVAIL);
+
+	/* accepted, GARBAGE_ARGS */
+	n = words(b, sizeof(b), 6, 7, 1, 0, 0, 0, 4);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+
+	/* denied, AUTH_ERROR AUTH_TOOWEAK */
+	n = words(b, sizeof(b), 5, 7, 1, 1, 1, 5);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EACCES);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_AUTH);
+	assert_int_equal(e.auth_stat, 5);
+	assert_string_equal(rpcclnt_error_string(&e), "access denied by server");
+	assert_non_null(strstr(rpcclnt_error_format(&e, s, sizeof(s)), "AUTH_TOOWEAK"));
+
+	/* denied, RPC_MISMATCH */
+	n = words(b, sizeof(b), 6, 7, 1, 1, 0, 2, 2);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+
+	/* a CALL, not a REPLY */
+	n = words(b, sizeof(b), 2, 7, 0);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EBADMSG);
+
+	/* a verifier body bigger than MAX_AUTH_BYTES */
+	n = words(b, sizeof(b), 5, 7, 1, 0, 0, 100000);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), -EBADMSG);
+
+	/* an accepted reply with a verifier body is freed properly (ASan checks) */
+	n = words(b, sizeof(b), 11, 7, 1, 0, 1, 8, 0x41414141, 0x41414141, 0, 0, 0, 0);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, n, 7, &r, &e), 0);
+	assert_int_equal(r.nops, 0);
+}
+
+/* ---- errors --------------------------------------------------------------------- */
+
+static void test_error_mapping(void **state)
+{
+	struct rpcclnt_error e = { 0 };
+	char s[256];
+
+	(void)state;
+	assert_int_equal(rpcclnt_error_to_errno(&e), 0);
+	assert_string_equal(rpcclnt_error_string(&e), "success");
+
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_CONNECT, .errnum = ECONNREFUSED };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ECONNREFUSED);
+	assert_string_equal(rpcclnt_error_string(&e), "connection refused");
+	e.errnum = ETIMEDOUT;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ETIMEDOUT);
+	assert_string_equal(rpcclnt_error_string(&e), "timed out");
+	e.errnum = EHOSTUNREACH;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EHOSTUNREACH);
+	e.errnum = ENETUNREACH;
+	assert_string_equal(rpcclnt_error_string(&e), "network is unreachable");
+
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_TIMEOUT, .errnum = ETIMEDOUT };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ETIMEDOUT);
+	assert_string_equal(rpcclnt_error_string(&e), "timed out");
+
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_NFS, .nfs_status = NFS4ERR_NOENT,
+				    .nfs_op = OP_LOOKUP };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ENOENT);
+	assert_string_equal(rpcclnt_error_string(&e), "No such file or directory");
+	assert_string_equal(rpcclnt_error_format(&e, s, sizeof(s)),
+			    "No such file or directory (NFS4ERR_NOENT from LOOKUP)");
+
+	e.nfs_status = NFS4ERR_ACCESS;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EACCES);
+	assert_string_equal(rpcclnt_error_string(&e), "access denied by server");
+	e.nfs_status = NFS4ERR_WRONGSEC;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EACCES);
+	e.nfs_status = NFS4ERR_NOTDIR;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ENOTDIR);
+	e.nfs_status = NFS4ERR_DELAY;
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EAGAIN);
+	e.nfs_status = 99999; /* unknown */
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EREMOTEIO);
+	assert_non_null(strstr(rpcclnt_error_format(&e, s, sizeof(s)), "nfsstat4 99999"));
+
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_MINOR_VERSION,
+				    .nfs_status = NFS4ERR_MINOR_VERS_MISMATCH };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EPROTONOSUPPORT);
+	assert_string_equal(rpcclnt_error_string(&e),
+			    "requested NFS version or transport protocol is not supported");
+
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_GARBAGE, .rpc_stat = 2 };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -EBADMSG);
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_TRANSPORT, .errnum = ECONNRESET };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ECONNRESET);
+	e = (struct rpcclnt_error){ .kind = RPCCLNT_ERROR_LOCAL, .errnum = ENOMEM };
+	assert_int_equal(rpcclnt_error_to_errno(&e), -ENOMEM);
+
+	assert_string_equal(rpcclnt_nfsstat_name(NFS4ERR_MINOR_VERS_MISMATCH),
+			    "NFS4ERR_MINOR_VERS_MISMATCH");
+	assert_null(rpcclnt_nfsstat_name(12345));
+	assert_int_equal(rpcclnt_error_to_errno(NULL), -EINVAL);
+	assert_non_null(rpcclnt_error_string(NULL));
+	/* tiny buffers are always terminated */
+	assert_string_equal(rpcclnt_error_format(&e, s, 1), "");
+	assert_string_equal(rpcclnt_path_status_string(RPCCLNT_PATH_MISSING), "missing");
+}
+
+/* ---- connect ---------------------------------------------------------------------- */
+
+static struct sockaddr_in loopback(uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sin;
+}
+
+/* A loopback port nobody listens on (bound then closed). */
+static uint16_t closed_port(void)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t sl = sizeof(sin);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &sl), 0);
+	close(s);
+	return ntohs(sin.sin_port);
+}
+
+static void test_connect_refused(void **state)
+{
+	struct sockaddr_in sin = loopback(closed_port());
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	uint64_t t0 = rpcclnt_now_ms();
+
+	(void)state;
+	assert_int_equal(rpcclnt_connect(s, (struct sockaddr *)&sin, sizeof(sin),
+					 rpcclnt_deadline_after(2000)), -ECONNREFUSED);
+	assert_true(rpcclnt_now_ms() - t0 < 200);
+	close(s);
+}
+
+static void test_connect_ok_and_args(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t sl = sizeof(sin);
+	int l = socket(AF_INET, SOCK_STREAM, 0), s, u, flags;
+
+	(void)state;
+	assert_int_equal(bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&sin, &sl), 0);
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rpcclnt_connect(s, (struct sockaddr *)&sin, sizeof(sin),
+					 rpcclnt_deadline_after(2000)), 0);
+	flags = fcntl(s, F_GETFL);
+	assert_false(flags & O_NONBLOCK); /* restored */
+	close(s);
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rpcclnt_connect(-1, (struct sockaddr *)&sin, sizeof(sin), 0), -EBADF);
+	assert_int_equal(rpcclnt_connect(s, NULL, 0, 0), -EINVAL);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rpcclnt_connect(u, (struct sockaddr *)&sin, sizeof(sin), 0), -EINVAL);
+	close(u);
+	close(s);
+	close(l);
+}
+
+/* ---- fake server -------------------------------------------------------------------- */
+
+enum step_kind {
+	STEP_REPLY,  /* send rec (xid patched) */
+	STEP_SILENT, /* read the call, never answer it */
+	STEP_CLOSE,  /* read the call, close the connection */
+	STEP_FLOOD,  /* answer with records of wrong xids until the client goes away */
+};
+
+struct step {
+	enum step_kind kind;
+	const uint8_t *rec;
+	size_t len;
+};
+
+#define REPLY(r) { STEP_REPLY, r, sizeof(r) }
+
+struct seen_call {
+	uint32_t proc;
+	uint32_t minor;
+	uint32_t nops;
+	uint32_t ops[RPCCLNT_COMPOUND_MAX_OPS];
+	uint32_t seq; /* sa_sequenceid if ops[0] is SEQUENCE */
+};
+
+struct fake {
+	int lfd;
+	struct sockaddr_in addr;
+	pthread_t thread;
+	const struct step *steps;
+	size_t nsteps;
+	struct seen_call seen[32];
+	size_t nseen;
+	bool auto_null; /* answer NULL calls past the first without using a step */
+};
+
+static uint8_t null_ok[RPC_HDR] = { W(0), W(1), W(0), W(0), W(0), W(0) };
+static const uint8_t prog_mismatch_2_3[] = { W(0), W(1), W(0), W(0), W(0), W(2), W(2), W(3) };
+
+static bool read_full(int fd, void *buf, size_t len, int timeout_ms)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pf, 1, timeout_ms) <= 0)
+			return false;
+		n = read(fd, p, len);
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* One RPC call record (all fragments), bounded to cap bytes. */
+static ssize_t read_record(int fd, uint8_t *buf, size_t cap)
+{
+	size_t len = 0;
+	uint8_t m[4];
+
+	for (;;) {
+		uint32_t mark, flen;
+
+		if (!read_full(fd, m, 4, 3000))
+			return -1;
+		mark = get32(m);
+		flen = mark & 0x7fffffffu;
+		if (flen > cap - len || !read_full(fd, buf + len, flen, 3000))
+			return -1;
+		len += flen;
+		if (mark & 0x80000000u)
+			return (ssize_t)len;
+	}
+}
+
+static void note_call(struct fake *f, const uint8_t *b, size_t len, uint32_t *ret_xid)
+{
+	struct seen_call *c = &f->seen[f->nseen < 32 ? f->nseen++ : 31];
+	size_t off = 24, credlen, verflen;
+
+	memset(c, 0, sizeof(*c));
+	assert_true(len >= 40);
+	*ret_xid = get32(b);
+	c->proc = get32(b + 20);
+	credlen = get32(b + off + 4);
+	off += 8 + ((credlen + 3) & ~3u);
+	assert_true(off + 8 <= len);
+	verflen = get32(b + off + 4);
+	off += 8 + ((verflen + 3) & ~3u);
+	assert_true(off <= len);
+	if (c->proc == 1) {
+		COMPOUND4args args;
+		XDR x;
+
+		memset(&args, 0, sizeof(args));
+		xdrmem_create(&x, (char *)b + off, (u_int)(len - off), XDR_DECODE);
+		assert_true(xdr_COMPOUND4args(&x, &args));
+		c->minor = args.minorversion;
+		c->nops = args.argarray.argarray_len;
+		for (u_int i = 0; i < args.argarray.argarray_len && i < RPCCLNT_COMPOUND_MAX_OPS; i++)
+			c->ops[i] = args.argarray.argarray_val[i].argop;
+		if (c->nops > 0 && c->ops[0] == OP_SEQUENCE)
+			c->seq = args.argarray.argarray_val[0].nfs_argop4_u.opsequence.sa_sequenceid;
+		xdr_free((xdrproc_t)xdr_COMPOUND4args, (char *)&args);
+		XDR_DESTROY(&x);
+	}
+}
+
+static bool send_record(int fd, const uint8_t *rec, size_t len, uint32_t xid)
+{
+	uint8_t buf[4 + 512];
+
+	assert_true(len <= 512);
+	put32(buf, 0x80000000u | (uint32_t)len);
+	memcpy(buf + 4, rec, len);
+	put32(buf + 4, xid);
+	return send(fd, buf, len + 4, MSG_NOSIGNAL) == (ssize_t)(len + 4);
+}
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	struct pollfd pf = { .fd = f->lfd, .events = POLLIN };
+	uint8_t buf[65536];
+	int c;
+
+	if (poll(&pf, 1, 3000) <= 0)
+		return NULL;
+	c = accept(f->lfd, NULL, NULL);
+	if (c < 0)
+		return NULL;
+	for (size_t i = 0; i < f->nsteps; i++) {
+		const struct step *s = &f->steps[i];
+		ssize_t n = read_record(c, buf, sizeof(buf));
+		uint32_t xid;
+
+		if (n < 0)
+			break;
+		note_call(f, buf, (size_t)n, &xid);
+		if (f->auto_null && i > 0 && f->seen[f->nseen - 1].proc == 0) {
+			if (!send_record(c, null_ok, sizeof(null_ok), xid))
+				break;
+			i--; /* this step is still to come */
+			continue;
+		}
+		if (s->kind == STEP_REPLY) {
+			if (!send_record(c, s->rec, s->len, xid))
+				break;
+		} else if (s->kind == STEP_CLOSE) {
+			close(c);
+			return NULL;
+		} else if (s->kind == STEP_FLOOD) {
+			uint64_t end = rpcclnt_now_ms() + 3000;
+
+			while (rpcclnt_now_ms() < end && send_record(c, null_ok, sizeof(null_ok), xid + 1))
+				;
+			break;
+		}
+		/* STEP_SILENT: keep reading the next call */
+	}
+	/* Linger until the client closes, so a silent step stays silent. */
+	while (read_record(c, buf, sizeof(buf)) >= 0)
+		;
+	close(c);
+	return NULL;
+}
+
+static void fake_start_opt(struct fake *f, const struct step *steps, size_t nsteps,
+			   bool auto_null)
+{
+	socklen_t sl = sizeof(f->addr);
+
+	memset(f, 0, sizeof(*f));
+	f->steps = steps;
+	f->nsteps = nsteps;
+	f->auto_null = auto_null;
+	f->addr = loopback(0);
+	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(f->lfd >= 0);
+	assert_int_equal(bind(f->lfd, (struct sockaddr *)&f->addr, sizeof(f->addr)), 0);
+	assert_int_equal(listen(f->lfd, 1), 0);
+	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&f->addr, &sl), 0);
+	assert_int_equal(pthread_create(&f->thread, NULL, fake_main, f), 0);
+}
+
+static void fake_start(struct fake *f, const struct step *steps, size_t nsteps)
+{
+	fake_start_opt(f, steps, nsteps, false);
+}
+
+static void fake_stop(struct fake *f)
+{
+	pthread_join(f->thread, NULL);
+	close(f->lfd);
+}
+
+/* A transport connected to the fake server. */
+static struct rpcclnt_transport *fake_transport(struct fake *f)
+{
+	struct rpcclnt_transport *t = NULL;
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_int_equal(rpcclnt_connect(s, (struct sockaddr *)&f->addr, sizeof(f->addr),
+					 rpcclnt_deadline_after(2000)), 0);
+	assert_int_equal(rpcclnt_transport_new(s, NFS4_PROGRAM, NFS_V4, RPCCLNT_AUTH_SYS, &t), 0);
+	return t;
+}
+
+/* ---- transport ------------------------------------------------------------------------ */
+
+static void test_transport_new_unconnected(void **state)
+{
+	struct rpcclnt_transport *t = NULL;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_int_equal(rpcclnt_transport_new(s, NFS4_PROGRAM, NFS_V4, RPCCLNT_AUTH_SYS, &t),
+			 -ENOTCONN);
+	assert_null(t);
+	assert_true(fcntl(s, F_GETFD) >= 0); /* still the caller's */
+	close(s);
+	assert_int_equal(rpcclnt_transport_new(-1, 1, 1, RPCCLNT_AUTH_SYS, &t), -EBADF);
+	assert_null(rpcclnt_transport_free(NULL));
+}
+
+static void test_null_ping(void **state)
+{
+	static const struct step steps[] = { REPLY(null_ok), REPLY(null_ok) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+
+	(void)state;
+	fake_start(&f, steps, 2);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), 0);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_NONE);
+	/* and no deadline at all */
+	assert_int_equal(rpcclnt_transport_null(t, RPCCLNT_DEADLINE_NONE, NULL), 0);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+	assert_int_equal(f.nseen, 2);
+	assert_int_equal(f.seen[0].proc, 0);
+}
+
+static void test_null_prog_mismatch(void **state)
+{
+	static const struct step steps[] = { REPLY(prog_mismatch_2_3) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e),
+			 -EPROTONOSUPPORT);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_PROG_MISMATCH);
+	assert_int_equal(e.vers_low, 2);
+	assert_int_equal(e.vers_high, 3);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_silent_server_times_out(void **state)
+{
+	static const struct step steps[] = { { STEP_SILENT, NULL, 0 } };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0, dt;
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	t0 = rpcclnt_now_ms();
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 300, &e), -ETIMEDOUT);
+	dt = rpcclnt_now_ms() - t0;
+	assert_int_equal(e.kind, RPCCLNT_ERROR_TIMEOUT);
+	assert_true(dt >= 290 && dt < 700);
+	/* an expired deadline fails at once, without sending */
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_now_ms(), &e), -ETIMEDOUT);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_flooding_server_times_out(void **state)
+{
+	static const struct step steps[] = { { STEP_FLOOD, NULL, 0 } };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0, dt;
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	t0 = rpcclnt_now_ms();
+	/* libtirpc alone would loop over wrong-xid replies; the watchdog stops it */
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 300, &e), -ETIMEDOUT);
+	dt = rpcclnt_now_ms() - t0;
+	assert_int_equal(e.kind, RPCCLNT_ERROR_TIMEOUT);
+	assert_true(dt >= 290 && dt < 1000);
+	/* the transport is dead afterwards */
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(1000), &e), -ETIMEDOUT);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_server_closes(void **state)
+{
+	static const struct step steps[] = { { STEP_CLOSE, NULL, 0 } };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), -ECONNRESET);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_TRANSPORT);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+/* ---- probe ----------------------------------------------------------------------------- */
+
+static int probe_fake(struct fake *f, const char *path, int minor, uint64_t timeout_ms,
+		      struct rpcclnt_probe_result *res)
+{
+	struct rpcclnt_probe_options o = {
+		.export_path = path,
+		.auth = RPCCLNT_AUTH_SYS,
+		.deadline_ms = rpcclnt_deadline_after(timeout_ms),
+		.minor_version = minor,
+	};
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	return rpcclnt_probe(s, (struct sockaddr *)&f->addr, sizeof(f->addr), &o, res);
+}
+
+static void test_probe_v40_only(void **state)
+{
+	static const struct step steps[] = { REPLY(null_ok), REPLY(rec_minor_mismatch),
+					      REPLY(rec_minor_mismatch), REPLY(rec_v40_dir) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, steps, 4);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), 0);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_NONE);
+	assert_int_equal(r.minor_tested, 0x7);
+	assert_int_equal(r.minor_accepted, 0x1);
+	assert_int_equal(r.highest_minor, 0);
+	assert_int_equal(r.path_status, RPCCLNT_PATH_DIR);
+	assert_int_equal(r.path_minor, 0);
+	assert_false(r.used_session);
+	assert_int_equal(r.ncompounds, 3);
+	assert_true(r.timing.total_us >= r.timing.connect_us + r.timing.null_us);
+	/* what went over the wire */
+	assert_int_equal(f.nseen, 4);
+	assert_int_equal(f.seen[1].minor, 2);
+	assert_int_equal(f.seen[1].nops, 0);
+	assert_int_equal(f.seen[2].minor, 1);
+	assert_int_equal(f.seen[3].minor, 0);
+	assert_int_equal(f.seen[3].nops, 3);
+	assert_int_equal(f.seen[3].ops[0], OP_PUTROOTFH);
+	assert_int_equal(f.seen[3].ops[1], OP_LOOKUP);
+	assert_int_equal(f.seen[3].ops[2], OP_GETATTR);
+}
+
+static void test_probe_missing_path(void **state)
+{
+	static const struct step steps[] = { REPLY(null_ok), REPLY(rec_empty_ok),
+					      REPLY(rec_empty_ok), REPLY(rec_v40_noent) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+	char s[256];
+
+	(void)state;
+	fake_start(&f, steps, 4);
+	assert_int_equal(probe_fake(&f, "/export/./missing/", -1, 2000, &r), -ENOENT);
+	fake_stop(&f);
+	assert_int_equal(r.minor_accepted, 0x7);
+	assert_int_equal(r.highest_minor, 2);
+	assert_int_equal(r.path_status, RPCCLNT_PATH_MISSING);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_NFS);
+	assert_string_equal(rpcclnt_error_format(&r.error, s, sizeof(s)),
+			    "No such file or directory (NFS4ERR_NOENT from LOOKUP)");
+	/* "." and the trailing slash are dropped: PUTROOTFH, 2 x LOOKUP, GETATTR */
+	assert_int_equal(f.seen[3].nops, 4);
+}
+
+static void test_probe_wanted_minor_refused(void **state)
+{
+	static const struct step steps[] = { REPLY(null_ok), REPLY(rec_minor_mismatch) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, steps, 2);
+	assert_int_equal(probe_fake(&f, NULL, 2, 2000, &r), -EPROTONOSUPPORT);
+	fake_stop(&f);
+	assert_int_equal(r.minor_tested, 0x4);
+	assert_int_equal(r.minor_accepted, 0);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_MINOR_VERSION);
+	assert_string_equal(rpcclnt_error_string(&r.error),
+			    "requested NFS version or transport protocol is not supported");
+}
+
+static void test_probe_session(void **state)
+{
+	static const struct step steps[] = {
+		REPLY(null_ok),           REPLY(rec_empty_ok),       REPLY(rec_empty_ok),
+		REPLY(rec_minor_mismatch), REPLY(rec_exchange_id),   REPLY(rec_create_session),
+		REPLY(rec_seq_lookup_dir), REPLY(rec_destroy_session), REPLY(rec_destroy_clientid),
+	};
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, steps, 9);
+	assert_int_equal(probe_fake(&f, "/export/sub", -1, 2000, &r), 0);
+	fake_stop(&f);
+	assert_int_equal(r.minor_accepted, 0x6);
+	assert_int_equal(r.highest_minor, 2);
+	assert_int_equal(r.path_status, RPCCLNT_PATH_DIR);
+	assert_int_equal(r.path_minor, 2);
+	assert_true(r.used_session);
+	assert_false(r.state_left);
+	assert_int_equal(r.ncompounds, 8);
+	assert_int_equal(f.nseen, 9);
+	assert_int_equal(f.seen[4].ops[0], OP_EXCHANGE_ID);
+	assert_int_equal(f.seen[5].ops[0], OP_CREATE_SESSION);
+	assert_int_equal(f.seen[6].ops[0], OP_SEQUENCE);
+	assert_int_equal(f.seen[6].seq, 1);
+	assert_int_equal(f.seen[6].minor, 2);
+	assert_int_equal(f.seen[7].ops[0], OP_DESTROY_SESSION);
+	assert_int_equal(f.seen[8].ops[0], OP_DESTROY_CLIENTID);
+}
+
+static void test_probe_session_create_fails(void **state)
+{
+	static const uint8_t create_fault[] = { W(0), W(1), W(0), W(0), W(0), W(0),
+						W(NFS4ERR_SERVERFAULT), W(0), W(1),
+						W(OP_CREATE_SESSION), W(NFS4ERR_SERVERFAULT) };
+	static const struct step steps[] = {
+		REPLY(null_ok),         REPLY(rec_minor_mismatch), REPLY(rec_empty_ok),
+		REPLY(rec_minor_mismatch), REPLY(rec_exchange_id), REPLY(create_fault),
+		REPLY(rec_destroy_clientid),
+	};
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, steps, 7);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), -EREMOTEIO);
+	fake_stop(&f);
+	assert_int_equal(r.minor_accepted, 0x2);
+	assert_int_equal(r.path_status, RPCCLNT_PATH_ERROR);
+	assert_int_equal(r.error.nfs_op, OP_CREATE_SESSION);
+	assert_true(r.used_session);
+	assert_false(r.state_left);
+	/* no session to destroy, but the client ID is */
+	assert_int_equal(f.nseen, 7);
+	assert_int_equal(f.seen[6].ops[0], OP_DESTROY_CLIENTID);
+	assert_int_equal(f.seen[6].minor, 1);
+}
+
+static void test_probe_session_cleanup_after_timeout(void **state)
+{
+	static const struct step steps[] = {
+		REPLY(null_ok),           REPLY(rec_minor_mismatch), REPLY(rec_empty_ok),
+		REPLY(rec_minor_mismatch), REPLY(rec_exchange_id),  REPLY(rec_create_session),
+		{ STEP_SILENT, NULL, 0 },  REPLY(rec_destroy_session), REPLY(rec_destroy_clientid),
+	};
+	struct rpcclnt_probe_result r;
+	struct fake f;
+	uint64_t t0 = rpcclnt_now_ms(), dt;
+
+	(void)state;
+	fake_start_opt(&f, steps, 9, true);
+	assert_int_equal(probe_fake(&f, "/export", -1, 900, &r), -ETIMEDOUT);
+	dt = rpcclnt_now_ms() - t0;
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_TIMEOUT);
+	assert_true(r.used_session);
+	/*
+	 * The lookup timed out before the reserve; the session and client ID
+	 * still went, after the resync NULL (see transport.c).
+	 */
+	assert_int_equal(f.nseen, 10);
+	assert_int_equal(f.seen[7].proc, 0);
+	assert_int_equal(f.seen[8].ops[0], OP_DESTROY_SESSION);
+	assert_int_equal(f.seen[9].ops[0], OP_DESTROY_CLIENTID);
+	assert_false(r.state_left);
+	assert_true(dt < 1000);
+}
+
+static void test_probe_connect_refused_and_args(void **state)
+{
+	struct sockaddr_in sin = loopback(closed_port());
+	struct rpcclnt_probe_options o = { .deadline_ms = rpcclnt_deadline_after(1000),
+					   .minor_version = -1 };
+	struct rpcclnt_probe_result r;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_int_equal(rpcclnt_probe(s, (struct sockaddr *)&sin, sizeof(sin), &o, &r),
+			 -ECONNREFUSED);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_CONNECT);
+	assert_string_equal(rpcclnt_error_string(&r.error), "connection refused");
+	assert_true(fcntl(s, F_GETFD) < 0); /* consumed */
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	o.export_path = "relative/path";
+	assert_int_equal(rpcclnt_probe(s, (struct sockaddr *)&sin, sizeof(sin), &o, &r), -EINVAL);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_LOCAL);
+	assert_true(fcntl(s, F_GETFD) < 0);
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	o.export_path = NULL;
+	o.minor_version = 3;
+	assert_int_equal(rpcclnt_probe(s, (struct sockaddr *)&sin, sizeof(sin), &o, &r), -EINVAL);
+	assert_int_equal(rpcclnt_probe(-1, (struct sockaddr *)&sin, sizeof(sin), &o, &r), -EBADF);
+	assert_int_equal(rpcclnt_probe(-1, NULL, 0, &o, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deadline_arith),
+		cmocka_unit_test(test_deadline_clock),
+		cmocka_unit_test(test_decode_recorded_dir),
+		cmocka_unit_test(test_decode_recorded_noent),
+		cmocka_unit_test(test_decode_recorded_minor_mismatch),
+		cmocka_unit_test(test_decode_recorded_session),
+		cmocka_unit_test(test_decode_truncated),
+		cmocka_unit_test(test_decode_oversized),
+		cmocka_unit_test(test_decode_bad_shapes),
+		cmocka_unit_test(test_rpc_reply_recorded),
+		cmocka_unit_test(test_rpc_reply_rejections),
+		cmocka_unit_test(test_error_mapping),
+		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_connect_ok_and_args),
+		cmocka_unit_test(test_transport_new_unconnected),
+		cmocka_unit_test(test_null_ping),
+		cmocka_unit_test(test_null_prog_mismatch),
+		cmocka_unit_test(test_null_silent_server_times_out),
+		cmocka_unit_test(test_null_flooding_server_times_out),
+		cmocka_unit_test(test_null_server_closes),
+		cmocka_unit_test(test_probe_v40_only),
+		cmocka_unit_test(test_probe_missing_path),
+		cmocka_unit_test(test_probe_wanted_minor_refused),
+		cmocka_unit_test(test_probe_session),
+		cmocka_unit_test(test_probe_session_create_fails),
+		cmocka_unit_test(test_probe_session_cleanup_after_timeout),
+		cmocka_unit_test(test_probe_connect_refused_and_args),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
