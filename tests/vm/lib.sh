@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Guest-side helpers for tests/vm/t-*.sh and tests/vm/demo.d steps (bash, in
+# Guest-side helpers for tests/vm/t-*.sh and the tests/vm/demo-steps (bash, in
 # the VM, as root).  Sourcing this file sets `set -eu` and an EXIT trap that
 # tears down everything the helpers created (vm_cleanup).
 #
