@@ -139,7 +139,13 @@ enum rpcclnt_auth {
 	RPCCLNT_AUTH_NONE,
 };
 
-/* An ONC RPC client (libtirpc clnt_vc) on a connected stream socket. */
+/*
+ * An ONC RPC client (libtirpc clnt_vc) on a connected stream socket.  Use a
+ * transport from one thread at a time.  While a call with a deadline runs, a
+ * watchdog thread of the transport shuts the socket down shortly after the
+ * deadline (libtirpc alone would let a trickling server hold the call); a
+ * transport whose watchdog fired fails every later call with -ETIMEDOUT.
+ */
 struct rpcclnt_transport;
 
 /*
@@ -161,7 +167,8 @@ struct rpcclnt_transport *rpcclnt_transport_free(struct rpcclnt_transport *t);
  * Call procedure 0 (NULL) and wait for the reply until deadline_ms.
  * Returns 0, or the negative errno of the failure (-ETIMEDOUT,
  * -EPROTONOSUPPORT, -EACCES, -ECONNRESET, -EBADMSG, ...; see
- * rpcclnt_error_to_errno()).  err (optional) is always written.
+ * rpcclnt_error_to_errno()).  err (optional) is always written.  After an
+ * RPC timeout the transport stays usable (a late reply is skipped).
  */
 int rpcclnt_transport_null(struct rpcclnt_transport *t, uint64_t deadline_ms,
 			   struct rpcclnt_error *err);
@@ -280,9 +287,14 @@ struct rpcclnt_probe_result {
  * Returns 0 if the server speaks an acceptable minor version and the path (if
  * given) exists; otherwise the negative errno of the first failure, i.e.
  * rpcclnt_error_to_errno(&result->error): -ECONNREFUSED, -ETIMEDOUT,
- * -EHOSTUNREACH, -EPROTONOSUPPORT, -ENOENT, -EACCES, -EINVAL, ...
- * *result is always written (also on failure); a path that exists but is not a
- * directory is reported in result->path_status and does not fail the probe.
+ * -EHOSTUNREACH, -ENETUNREACH, -EPROTONOSUPPORT, -ENOENT, -ENOTDIR, -EACCES,
+ * -EBADMSG, -EINVAL, ...  *result is always written (also on failure).  A
+ * path that exists but is not a directory, or leads to a referral, is
+ * reported in result->path_status and does not fail the probe.
+ *
+ * With opts->minor_version >= 0 only that version is tested (plus a
+ * stateless 4.0 COMPOUND for the path check when it is >= 1);
+ * highest_minor is then the highest accepted among those tested.
  */
 int rpcclnt_probe(int sock_fd, const struct sockaddr *addr, socklen_t addrlen,
 		  const struct rpcclnt_probe_options *opts, struct rpcclnt_probe_result *result);
