@@ -10,6 +10,7 @@
 # host's init netns, so no traffic of ours can leave through its default route):
 #
 #   ${P}srv   lo: 10.98.0.1 (SRV_ADDR, ganesha)  10.98.0.2 (REFUSED_ADDR)
+#             10.98.0.4 (FAKE_ADDR, fake-rpc-server.py while a test runs it)
 #             forwarding off, so 10.98.0.3 (SILENT_ADDR) is dropped silently
 #     to-cli1 10.98.1.1/24 <-veth-> ${P}cli1 to-srv 10.98.1.2/24, 10.98.0.0/24 via 10.98.1.1
 #     to-cli2 10.98.2.1/24 <-veth-> ${P}cli2 to-srv 10.98.2.2/24, no route to 10.98.0.0/24
@@ -26,6 +27,7 @@ CLI2=${H_PREFIX}cli2
 SRV_ADDR=10.98.0.1
 REFUSED_ADDR=10.98.0.2
 SILENT_ADDR=10.98.0.3
+FAKE_ADDR=10.98.0.4 # tests start fake-rpc-server.py here (fake_rpc_start)
 SRV_NET=10.98.0.0/24
 CLI1_ADDR=10.98.1.2
 CLI1_PEER=10.98.1.1
@@ -34,6 +36,7 @@ CLI2_PEER=10.98.2.1
 NFS_PORT=2049
 EXPORT_PSEUDO=/export
 GANESHA_TIMEOUT=${GANESHA_TIMEOUT:-20}
+H_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Set and exported by run-tier for the tests:
 H_RUN=${H_RUN:-}             # private state dir of this run (removed at teardown)
 BUILD=${BUILD:-}             # absolute build dir ($BUILD/nsmount, $BUILD/mount.nfs4)
@@ -112,6 +115,59 @@ assert_fails() {
 	echo "ok: $what (exit $rc)"
 }
 
+# assert_between WHAT MIN MAX SEEN : integers, MIN <= SEEN < MAX (e.g. ms).
+assert_between() {
+	if [ "$4" -lt "$2" ] || [ "$4" -ge "$3" ]; then
+		h_fail "$1" "expected: $2 <= x < $3" "seen:     $4"
+	fi
+	echo "ok: $1 = $4 (in [$2, $3))"
+}
+
+# assert_known_bug WHAT ERE TEXT BUG : TEXT *should* match ERE but does not
+# yet because of BUG (a short description, reported to its owner).  Prints
+# "xfail: ..." and passes while the bug is there; once TEXT matches it fails
+# on purpose, so whoever fixed it turns the line into an assert_match.
+assert_known_bug() {
+	if grep -qE -- "$2" <<<"$3"; then
+		h_fail "$1: known bug fixed? ($4)" "now matches /$2/: replace assert_known_bug by assert_match" \
+			"seen: $(h_clip "$3")"
+	fi
+	echo "xfail: $1 does not match /$2/ yet (known bug: $4)"
+}
+
+h_now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# assert_json WHAT CHECKS [TEXT] : TEXT (default H_OUT) holds exactly one JSON
+# object line (other lines, e.g. "nsmount: ..." messages, are ignored);
+# CHECKS are Python expressions over it, named j, one per line: all must be
+# true.  One python3 run for all of them.
+assert_json() {
+	local out
+	out=$(python3 -c '
+import json, sys
+checks = [l.strip() for l in sys.argv[1].strip().splitlines() if l.strip()]
+objs = [l for l in sys.stdin.read().splitlines() if l.startswith("{")]
+if len(objs) != 1:
+    print("expected one JSON object line, seen %d" % len(objs))
+    sys.exit(1)
+try:
+    j = json.loads(objs[0])
+except ValueError as e:
+    print("not JSON (%s): %s" % (e, objs[0]))
+    sys.exit(1)
+for c in checks:
+    try:
+        ok = eval(c, {"j": j})
+    except Exception as e:
+        ok, c = False, "%s  (raised %r)" % (c, e)
+    if not ok:
+        print("false: %s\nobject: %s" % (c, json.dumps(j)))
+        sys.exit(1)
+print("%d checks" % len(checks))
+' "$2" <<<"${3-$H_OUT}" 2>&1) || h_fail "$1" "$out"
+	echo "ok: $1 ($out)"
+}
+
 # Last 20 lines, so a failure message stays readable.
 h_clip() { tail -n 20 <<<"$1"; }
 
@@ -163,6 +219,69 @@ h_require_bin() {
 h_require_cmd() {
 	command -v "$1" >/dev/null 2>&1 ||
 		h_fail "need command $1" "expected: package $2 installed (tests/deps.sh)" "seen: not in PATH"
+}
+
+# ---- nsmount and the fake RPC server -------------------------------------------
+
+# nsprobe ARGS... : $BUILD/nsmount --probe ARGS, run from the host's netns
+# (nsmount makes its sockets in the netns given by --netns; every test passes
+# one of ours).  Bounded by H_PROBE_BOUND (15 s): a hang ends as exit 124, a
+# failure, instead of eating the test's whole budget.
+nsprobe() {
+	timeout --foreground -k 2 "${H_PROBE_BOUND:-15}" "$BUILD/nsmount" --probe "$@"
+}
+
+# nsprobe_timed ARGS... : nsprobe, leaving combined output in H_OUT, exit
+# status in H_RC and wall time in H_MS (ms).
+nsprobe_timed() {
+	local t0
+	t0=$(h_now_ms)
+	H_OUT=$(nsprobe "$@" 2>&1)
+	H_RC=$?
+	H_MS=$(($(h_now_ms) - t0))
+}
+
+# fake_rpc_start MODE [LIFETIME_S] : fake-rpc-server.py in SRV_NS on
+# FAKE_ADDR:NFS_PORT, answering as MODE (see the script); waits, bounded, until
+# it listens.  Sets FAKE_PID and FAKE_LOG (the server's own log of every call).
+# The server exits by itself after LIFETIME_S (default 20); fake_rpc_stop ends
+# it sooner.  One at a time.
+fake_rpc_start() {
+	local mode=$1 life=${2:-20} ready
+	fake_rpc_stop
+	ready=$H_RUN/fake-rpc.ready
+	rm -f "$ready"
+	FAKE_LOG=$H_RUN/fake-rpc-$mode.log
+	ip netns exec "$SRV_NS" python3 "$H_LIB_DIR/fake-rpc-server.py" --mode "$mode" \
+		--addr "$FAKE_ADDR" --port "$NFS_PORT" --lifetime "$life" --ready "$ready" \
+		</dev/null >>"$FAKE_LOG" 2>&1 9>&- &
+	FAKE_PID=$!
+	for _ in $(seq 100); do
+		if [ -f "$ready" ]; then
+			rm -f "$ready"
+			return 0
+		fi
+		h_alive "$FAKE_PID" || break
+		sleep 0.05
+	done
+	echo "fake-rpc-server ($mode) did not come up on $FAKE_ADDR:$NFS_PORT in $SRV_NS:" >&2
+	cat "$FAKE_LOG" >&2
+	fake_rpc_stop
+	return 1
+}
+
+# fake_rpc_stop : end the server fake_rpc_start started (bounded).
+fake_rpc_stop() {
+	[ -n "${FAKE_PID:-}" ] || return 0
+	kill -TERM "$FAKE_PID" 2>/dev/null
+	for _ in $(seq 50); do
+		h_alive "$FAKE_PID" || break
+		sleep 0.05
+	done
+	kill -KILL "$FAKE_PID" 2>/dev/null
+	wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=""
+	return 0
 }
 
 # ---- netns and veth -----------------------------------------------------------
@@ -220,6 +339,7 @@ net_setup() {
 	done
 	ip -n "$SRV_NS" addr add "$SRV_ADDR/32" dev lo || return 1
 	ip -n "$SRV_NS" addr add "$REFUSED_ADDR/32" dev lo || return 1
+	ip -n "$SRV_NS" addr add "$FAKE_ADDR/32" dev lo || return 1
 	# SILENT_ADDR is routed to the server netns but is not local there; with
 	# forwarding off the kernel drops such packets without an ICMP error, so a
 	# SYN to it is never answered: a "silent server".  (This kernel has no
@@ -288,8 +408,13 @@ rpcbind_start() {
 }
 
 # ganesha_write_config DIR ADDR EXPORT_DIR
+# Optional, for tests that start an instance of their own:
+#   GANESHA_MINOR_VERSIONS  e.g. "1, 2" (NFSv4 Minor_Versions; default: ganesha's 0, 1, 2)
+#   GANESHA_LOG_COMPONENTS  e.g. "CLIENTID = FULL_DEBUG;" (LOG { COMPONENTS {...} })
 ganesha_write_config() {
-	local dir=$1 addr=$2 export_dir=$3 bind
+	local dir=$1 addr=$2 export_dir=$3 bind minor="" comps=""
+	[ -n "${GANESHA_MINOR_VERSIONS:-}" ] && minor="Minor_Versions = $GANESHA_MINOR_VERSIONS;"
+	[ -n "${GANESHA_LOG_COMPONENTS:-}" ] && comps="COMPONENTS { $GANESHA_LOG_COMPONENTS }"
 	# ganesha 4.3 listens on an AF_INET6 socket when it can and then takes
 	# only the IPv6 part of Bind_addr: an IPv4 address would become "::"
 	# (every address, REFUSED_ADDR included).  The v4-mapped form binds
@@ -322,6 +447,7 @@ NFSv4 {
 	RecoveryRoot = $dir/recovery;
 	# Numeric owners: no idmapd/nsswitch dependence.
 	Only_Numeric_Owners = true;
+	$minor
 }
 EXPORT {
 	Export_Id = 1;
@@ -338,6 +464,7 @@ EXPORT {
 }
 LOG {
 	Default_Log_Level = EVENT;
+	$comps
 }
 EOF
 }
