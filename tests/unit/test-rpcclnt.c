@@ -488,6 +488,26 @@ static void test_connect_refused(void **state)
 	close(s);
 }
 
+static void test_connect_refused_ipv6(void **state)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t sl = sizeof(sin6);
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+
+	(void)state;
+	if (s < 0 || bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+		if (s >= 0)
+			close(s);
+		skip(); /* no IPv6 loopback here */
+	}
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin6, &sl), 0);
+	close(s);
+	s = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(rpcclnt_connect(s, (struct sockaddr *)&sin6, sizeof(sin6),
+					 rpcclnt_deadline_after(2000)), -ECONNREFUSED);
+	close(s);
+}
+
 static void test_connect_ok_and_args(void **state)
 {
 	struct sockaddr_in sin = loopback(0);
@@ -939,6 +959,25 @@ static void test_probe_missing_path(void **state)
 	assert_int_equal(f.seen[3].nops, 4);
 }
 
+static void test_probe_delay_is_retried(void **state)
+{
+	static const uint8_t delay[] = { W(0), W(1), W(0), W(0), W(0), W(0), W(NFS4ERR_DELAY),
+					 W(0), W(1), W(OP_PUTROOTFH), W(NFS4ERR_DELAY) };
+	static const struct step steps[] = { REPLY(null_ok), REPLY(rec_minor_mismatch),
+					      REPLY(rec_minor_mismatch), REPLY(delay),
+					      REPLY(rec_v40_dir) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, steps, 5);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), 0);
+	fake_stop(&f);
+	assert_int_equal(r.path_status, RPCCLNT_PATH_DIR);
+	assert_int_equal(r.ncompounds, 4);
+	assert_int_equal(f.seen[4].minor, 0);
+}
+
 static void test_probe_wanted_minor_refused(void **state)
 {
 	static const struct step steps[] = { REPLY(null_ok), REPLY(rec_minor_mismatch) };
@@ -1090,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_rpc_reply_rejections),
 		cmocka_unit_test(test_error_mapping),
 		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_connect_refused_ipv6),
 		cmocka_unit_test(test_connect_ok_and_args),
 		cmocka_unit_test(test_transport_new_unconnected),
 		cmocka_unit_test(test_null_ping),
@@ -1099,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_null_server_closes),
 		cmocka_unit_test(test_probe_v40_only),
 		cmocka_unit_test(test_probe_missing_path),
+		cmocka_unit_test(test_probe_delay_is_retried),
 		cmocka_unit_test(test_probe_wanted_minor_refused),
 		cmocka_unit_test(test_probe_session),
 		cmocka_unit_test(test_probe_session_create_fails),
