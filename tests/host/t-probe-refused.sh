@@ -1,7 +1,9 @@
 #!/bin/bash
 # `nsmount --probe` to REFUSED_ADDR from cli1 (address alive, nothing on
 # 2049: the SYN gets a RST): exit 32 with nfs-utils' wording naming the
-# address, port and netns, well before any deadline.
+# address, port and netns, well before any deadline.  Also the other two
+# immediate connect failures: a port nobody listens on (port=), and a netns
+# without a route (cli2: the kernel refuses locally, no packet is sent).
 set -u
 . "$(dirname "$0")/lib.sh"
 h_require_env
@@ -36,3 +38,12 @@ nsprobe_timed -o port=2050 --netns "$CLI1" "$SRV_ADDR:$EXPORT_PSEUDO"
 assert_eq "exit status of probe with port=2050" 32 "$H_RC"
 assert_match "error message (port=2050)" \
 	"^nsmount: connection refused by $SRV_ADDR port 2050 \(netns $CLI1\)" "$H_OUT"
+
+# cli2 has no route to the service addresses: unreachable at once, which also
+# shows the socket is made in cli2 (the host's netns would route it away).
+nsprobe_timed --netns "$CLI2" "$SRV_ADDR:$EXPORT_PSEUDO"
+assert_eq "exit status of probe from $CLI2 (no route)" 32 "$H_RC"
+assert_match "error message (no route)" \
+	"^nsmount: $SRV_ADDR is unreachable \(netns $CLI2\) \(Network is unreachable\) while mounting $SRV_ADDR:$EXPORT_PSEUDO$" "$H_OUT"
+assert_eq "result (no route)" "network is unreachable" "$(field result "$H_OUT")"
+assert_between "ms to the error (no route)" 0 2500 "$H_MS"
