@@ -80,11 +80,12 @@ all: $(PROGRAMS) $(addprefix $(O)/,$(MOUNT_LINKS))
 # ---- generated XDR -----------------------------------------------------------
 $(O)/rpcclnt/%.h: rpcclnt/%.x
 	@mkdir -p $(@D)
-	rm -f $@ && cd $(@D) && rpcgen -h -o $(@F) $(CURDIR)/$<
+	rm -f $@ && cp $< $(@D)/$(*F).x && cd $(@D) && rpcgen -h -o $(@F) $(*F).x && rm -f $(*F).x
 
 $(O)/rpcclnt/%_xdr.c: rpcclnt/%.x $(O)/rpcclnt/%.h
 	@mkdir -p $(@D)
-	rm -f $@ && cd $(@D) && rpcgen -c -o $(@F) $(CURDIR)/$<
+	@# rpcgen names the header after its input: run it on a copy beside the output.
+	rm -f $@ && cp $< $(@D)/$(*F).x && cd $(@D) && rpcgen -c -o $(@F) $(*F).x && rm -f $(*F).x
 
 $(RPCGEN_C:.c=.o): %.o: %.c
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
@@ -126,7 +127,7 @@ check-unit: $(UNIT_BIN)
 	@tests/unit/run-tier $(O)
 
 # ---- fuzz targets (clang libFuzzer, separate objects) ------------------------
-fuzz-build:
+fuzz-build: $(RPCGEN_H) $(RPCGEN_C)
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk O=$(O)/fuzz SRC_O=$(O) \
 		PKG_CFLAGS='$(PKG_CFLAGS)' PKG_LIBS='$(PKG_LIBS)' all
 

@@ -30,7 +30,7 @@ int log_verbose_level(void)
 	return verbose;
 }
 
-static void vlog(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", program);
 	vfprintf(stderr, fmt, ap);

@@ -135,8 +135,8 @@ static void report_probe_failure(const struct nfsmount *m, const struct sockaddr
 		log_error("access denied by server %s%s while mounting %s (%s)", a, ns, m->source, detail);
 		break;
 	case -EPROTONOSUPPORT:
-		log_error("requested NFS version or transport protocol is not supported by %s%s (%s)", a,
-			  ns, detail);
+		/* detail already starts with "requested NFS version ... not supported" */
+		log_error("%s: %s%s", a, detail, ns);
 		break;
 	default:
 		log_error("probe of %s%s failed while mounting %s: %s", a, ns, m->source, detail);
