@@ -61,7 +61,7 @@ int nfs_spec_parse(const char *s, struct nfs_spec *ret, const char **ret_reason)
 		REJECT("export path too long");
 	memcpy(spec.host, host, host_len);
 	spec.host[host_len] = '\0';
-	if (spec.bracketed && !strchr(spec.host, ':'))
+	if (spec.bracketed && (!strchr(spec.host, ':') || strpbrk(spec.host, "[]/ @")))
 		REJECT("brackets are for IPv6 addresses");
 	if (!spec.bracketed && strpbrk(spec.host, " /[]@"))
 		REJECT("invalid character in server name");
@@ -158,21 +158,23 @@ static int resolve_in_child(void *userdata, struct worker_reply *reply)
 	/* IPv4 first, then IPv6, each in resolver order, duplicates dropped. */
 	for (int pass = 0; pass < 2; pass++)
 		for (struct addrinfo *ai = res; ai && list.n < RESOLVE_ADDRS_MAX; ai = ai->ai_next) {
+			struct sockaddr_storage a = { 0 };
 			bool dup = false;
 
 			if ((pass == 0) != (ai->ai_family == AF_INET))
 				continue;
-			if (ai->ai_addrlen > sizeof(list.addrs[0]))
+			if (ai->ai_addrlen > sizeof(a))
 				continue;
+			memcpy(&a, ai->ai_addr, ai->ai_addrlen);
+			if (ai->ai_family == AF_INET)
+				((struct sockaddr_in *)&a)->sin_port = htons(job->port);
+			else
+				((struct sockaddr_in6 *)&a)->sin6_port = htons(job->port);
 			for (size_t i = 0; i < list.n; i++)
-				dup |= memcmp(&list.addrs[i], ai->ai_addr, ai->ai_addrlen) == 0;
+				dup |= memcmp(&list.addrs[i], &a, sizeof(a)) == 0;
 			if (dup)
 				continue;
-			memcpy(&list.addrs[list.n], ai->ai_addr, ai->ai_addrlen);
-			if (ai->ai_family == AF_INET)
-				((struct sockaddr_in *)&list.addrs[list.n])->sin_port = htons(job->port);
-			else
-				((struct sockaddr_in6 *)&list.addrs[list.n])->sin6_port = htons(job->port);
+			list.addrs[list.n] = a;
 			list.n++;
 		}
 	freeaddrinfo(res);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -87,14 +88,14 @@ int clientid_derive(const char *machine_id, const char *netns_key, char *buf, si
 {
 	uint8_t key[16];
 	uint64_t h1, h2;
-	char msg[512];
+	_cleanup_free_ char *msg = NULL;
 	int n;
 
 	if (machine_id_bytes(machine_id, key) < 0 || size < 6 + 32 + 1)
 		return -EINVAL;
-	n = snprintf(msg, sizeof(msg), "nsnfs-clientid:%s", netns_key);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		return -EINVAL;
+	n = asprintf(&msg, "nsnfs-clientid:%s", netns_key);
+	if (n < 0)
+		return -ENOMEM;
 	h1 = siphash24(key, (const uint8_t *)msg, (size_t)n);
 	key[0] ^= 0x5a; /* second half with a different key */
 	h2 = siphash24(key, (const uint8_t *)msg, (size_t)n);

@@ -22,6 +22,8 @@ static inline void closep(int *fd)
 		close(*fd);
 		errno = saved;
 	}
+	/* Also used for early closes: a second call must not hit a reused number. */
+	*fd = -EBADF;
 }
 
 #define _cleanup_free_ _cleanup_(freep)

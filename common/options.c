@@ -219,11 +219,14 @@ static int parse_sec(const char *v, enum mount_auth *ret)
 
 static int add_param(struct mount_options *o, const char *key, const char *value)
 {
-	/* A repeated option: the last one wins, as in the kernel parser. */
+	/* A repeated option moves to the end: the kernel applies them in order, so
+	 * "hard,soft,hard" must still end with hard. */
 	for (size_t i = 0; i < o->n_params; i++)
 		if (strcmp(o->params[i].key, key) == 0) {
-			o->params[i].value = value;
-			return 0;
+			memmove(&o->params[i], &o->params[i + 1],
+				(o->n_params - i - 1) * sizeof(o->params[0]));
+			o->n_params--;
+			break;
 		}
 	if (o->n_params >= MOUNT_KERNEL_PARAMS_MAX)
 		return -E2BIG;

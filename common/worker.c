@@ -11,7 +11,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -69,37 +71,60 @@ static int overlay_etc_by_name(const char *name)
 	return 0;
 }
 
+#define ETC_FILE_MAX (256 * 1024) /* a hosts file larger than this is not a resolver config */
+
 /*
  * The resolver files of a process's root.  Resolved with RESOLVE_IN_ROOT so a
  * symlink inside the container cannot point us at a host file; nsswitch.conf
  * and NSS modules stay the host's (never load a container's code as root).
+ * The kernel refuses to bind a file of another mount namespace, so the
+ * contents are copied to a private tmpfs (bounded) and that copy is bound.
  */
 static int overlay_etc_by_pid(pid_t pid)
 {
 	static const char *const files[] = { "etc/hosts", "etc/resolv.conf" };
+	static const char stage[] = "/tmp";
 	_cleanup_close_ int root = -EBADF;
+	_cleanup_free_ char *buf = NULL;
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return negative_errno();
+	buf = malloc(ETC_FILE_MAX);
+	if (!buf)
+		return -ENOMEM;
+	/* Only this child's private mount namespace sees the tmpfs. */
+	if (mount("nsnfs-etc", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m,mode=0755") < 0)
+		return negative_errno();
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		struct open_how how = {
-			.flags = O_PATH | O_CLOEXEC,
+			.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
-		_cleanup_close_ int fd = (int)syscall(SYS_openat2, root, files[i], &how, sizeof(how));
-		char src[64], dst[64];
+		_cleanup_close_ int in = (int)syscall(SYS_openat2, root, files[i], &how, sizeof(how));
+		_cleanup_close_ int out = -EBADF;
+		char copy[64], dst[64];
+		struct stat st;
+		ssize_t n;
 
-		if (fd < 0) {
+		if (in < 0) {
 			if (errno == ENOENT)
 				continue;
 			return negative_errno();
 		}
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+		if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+			return -EINVAL;
+		n = read(in, buf, ETC_FILE_MAX);
+		if (n < 0)
+			return negative_errno();
+		snprintf(copy, sizeof(copy), "%s/%zu", stage, i);
+		out = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (out < 0 || write(out, buf, (size_t)n) != n)
+			return out < 0 ? negative_errno() : -EIO;
 		snprintf(dst, sizeof(dst), "/%s", files[i]);
-		if (mount(src, dst, NULL, MS_BIND, NULL) < 0 && errno != ENOENT)
+		if (mount(copy, dst, NULL, MS_BIND, NULL) < 0 && errno != ENOENT)
 			return negative_errno();
 	}
 	return 0;
@@ -133,6 +158,9 @@ static int child_setup(const struct netns_spec *spec, int netns_fd, unsigned fla
 
 static int send_reply(int sock, int result, const struct worker_reply *reply)
 {
+	if (result >= 0 && (reply->len > WORKER_REPLY_MAX || reply->n_fds > WORKER_FDS_MAX))
+		result = -EMSGSIZE; /* a job that broke the contract gets no reply through */
+
 	struct reply_header hdr = { .result = result, .len = result < 0 ? 0 : (uint32_t)reply->len };
 	struct iovec iov[2] = {
 		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
