@@ -205,6 +205,7 @@ int nfsmount_probe(struct nfsmount *m, bool quiet_errors)
 	for (size_t i = 0; i < addrs.n; i++) {
 		bool last = i + 1 == addrs.n;
 
+		m->tried = addrs.addrs[i];
 		r = probe_one(m, &addrs.addrs[i], quiet_errors || !last);
 		if (r == 0) {
 			m->server = addrs.addrs[i];

@@ -42,7 +42,8 @@ struct nfsmount {
 	bool netns_is_callers;
 	char netns_desc[PATH_MAX];
 	/* results */
-	struct sockaddr_storage server;
+	struct sockaddr_storage server;  /* the address that worked */
+	struct sockaddr_storage tried;   /* the last address probed, for messages */
 	int minor_version;
 	struct rpcclnt_probe_result probe;
 	char clientaddr[64];

@@ -56,12 +56,26 @@ static int do_probe(struct nfsmount *m, bool json)
 	uint64_t start = rpcclnt_now_us();
 	int r = nfsmount_probe(m, json);
 	const struct rpcclnt_probe_result *p = &m->probe;
-	char addr[64] = "", err[256];
+	char addr[64] = "", err[NFS_SPEC_PATH_MAX + 128];
 	bool ok = r == 0;
+	/* With vers= given, list only what was asked (the path check may use 4.0). */
+	uint32_t accepted = m->opts.minor_version >= 0
+				    ? p->minor_accepted & (1u << m->opts.minor_version)
+				    : p->minor_accepted;
 
-	if (m->server.ss_family)
-		addr_to_string(&m->server, addr, sizeof(addr));
-	rpcclnt_error_format(&p->error, err, sizeof(err));
+	if (m->tried.ss_family)
+		addr_to_string(&m->tried, addr, sizeof(addr));
+	if (p->error.kind != RPCCLNT_ERROR_NONE)
+		rpcclnt_error_format(&p->error, err, sizeof(err));
+	else if (r == -ENOTDIR)
+		snprintf(err, sizeof(err), "%s is not a directory", m->spec.path);
+	else if (r == -ENOENT && !*addr)
+		snprintf(err, sizeof(err), "cannot resolve %s: Name or service not known", m->spec.host);
+	else if (r == -EAGAIN)
+		snprintf(err, sizeof(err), "cannot resolve %s: Temporary failure in name resolution",
+			 m->spec.host);
+	else
+		snprintf(err, sizeof(err), "%s", r ? strerror(-r) : "");
 	if (json) {
 		printf("{\"server\":");
 		json_string(m->spec.host);
@@ -74,7 +88,7 @@ static int do_probe(struct nfsmount *m, bool json)
 		printf(",\"netns_cookie\":%llu,\"mountable\":%s,\"minor_versions\":[",
 		       (unsigned long long)m->cookie, ok ? "true" : "false");
 		for (int i = 0, n = 0; i <= RPCCLNT_MINOR_MAX; i++)
-			if (p->minor_accepted & (1u << i))
+			if (accepted & (1u << i))
 				printf("%s%d", n++ ? "," : "", i);
 		printf("],\"highest_minor\":%d,\"path_status\":", p->highest_minor);
 		json_string(rpcclnt_path_status_string(p->path_status));
@@ -91,9 +105,9 @@ static int do_probe(struct nfsmount *m, bool json)
 		printf("netns:          %s (cookie %llu)\n", m->netns_desc, (unsigned long long)m->cookie);
 		printf("minor versions:");
 		for (int i = 0; i <= RPCCLNT_MINOR_MAX; i++)
-			if (p->minor_accepted & (1u << i))
+			if (accepted & (1u << i))
 				printf(" 4.%d", i);
-		printf("%s\n", p->minor_accepted ? "" : " none");
+		printf("%s\n", accepted ? "" : " none");
 		printf("export path:    %s\n", rpcclnt_path_status_string(p->path_status));
 		printf("timings:        connect %.2f ms, null %.2f ms, compounds %.2f ms, total %.2f ms\n",
 		       p->timing.connect_us / 1000.0, p->timing.null_us / 1000.0,

@@ -44,16 +44,14 @@ assert_rc "probe $spec (regular file)" 32 nsprobe --netns "$CLI1" "$spec"
 assert_match "error message" \
 	"^nsmount: mounting $spec failed: $EXPORT_PSEUDO/$file on $SRV_ADDR is not a directory$" "$H_OUT"
 assert_eq "export path" "not a directory" "$(field "export path" "$H_OUT")"
-assert_known_bug "result line for a regular file" "^result: +.*[Nn]ot a directory" "$H_OUT" \
-	"probe failures not from rpcclnt_probe (ENOTDIR, resolution) print 'result: success'"
+assert_match "result line for a regular file" "^result: +.*[Nn]ot a directory" "$H_OUT"
 
 assert_rc "probe --json $spec (regular file)" 32 nsprobe --json --netns "$CLI1" "$spec"
 assert_json "json of the regular-file probe" "
 	j['mountable'] is False and j['path_status'] == 'not a directory'
 	j['errno'] == 20
 "
-assert_known_bug "json: error for a regular file" '"error":"[^"]*[Nn]ot a directory' "$H_OUT" \
-	"probe failures not from rpcclnt_probe (ENOTDIR, resolution) give error 'success'"
+assert_match "json: error for a regular file" '"error":"[^"]*[Nn]ot a directory' "$H_OUT"
 
 # A component below the regular file: NFS4ERR_NOTDIR on the way, i.e. missing.
 spec=$SRV_ADDR:$EXPORT_PSEUDO/$file/below
