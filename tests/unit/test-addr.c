@@ -14,10 +14,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/addr.h"
@@ -477,6 +481,70 @@ static void test_resolve_deadline(void **state)
 	ns_files("hosts: files\n", "");
 }
 
+/*
+ * A PID spec: a "container" (its own mount ns and netns) whose /etc/hosts
+ * is a file of its own.  The name resolves in its netns with its hosts file.
+ */
+static pid_t ctr_pid;
+static char ctr_hosts[64];
+
+static int teardown_container(void **state)
+{
+	if (ctr_pid > 0) {
+		kill(ctr_pid, SIGKILL);
+		waitpid(ctr_pid, NULL, 0);
+	}
+	ctr_pid = 0;
+	if (ctr_hosts[0])
+		unlink(ctr_hosts);
+	ctr_hosts[0] = '\0';
+	return 0;
+}
+
+static void test_resolve_pid_spec(void **state)
+{
+	struct netns_spec spec;
+	struct addr_list l;
+	char pid[32], b;
+	int p[2], fd = -1, tmp;
+
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	snprintf(ctr_hosts, sizeof(ctr_hosts), "/tmp/nsnfs-test-addr-hosts-XXXXXX");
+	tmp = mkstemp(ctr_hosts);
+	assert_true(tmp >= 0);
+	close(tmp);
+	assert_true(write_file(ctr_hosts, "127.0.0.1 localhost\n10.7.7.7 only-in-the-container\n"));
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	ctr_pid = fork();
+	assert_true(ctr_pid >= 0);
+	if (ctr_pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(ctr_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0 || write(p[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &b, 1), 1);
+	close(p[0]);
+
+	snprintf(pid, sizeof(pid), "%d", (int)ctr_pid);
+	assert_int_equal(netns_spec_parse(pid, &spec), 0);
+	assert_int_equal(netns_spec_open(&spec, &fd), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(addr_resolve(&spec, fd, "only-in-the-container", AF_UNSPEC, 2049,
+				      deadline_in(10000), &l),
+			 0);
+	assert_int_equal(l.n, 1);
+	assert_addr(&l.addrs[0], AF_INET, "10.7.7.7", 2049);
+	close(fd);
+}
+
 /* ---- source address --------------------------------------------------------------------- */
 
 static void test_source_for_loopback(void **state)
@@ -546,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_in_named_netns),
 		cmocka_unit_test(test_resolve_drops_duplicates),
 		cmocka_unit_test(test_resolve_deadline),
+		cmocka_unit_test_teardown(test_resolve_pid_spec, teardown_container),
 		cmocka_unit_test(test_source_for_loopback),
 		cmocka_unit_test(test_source_for_unreachable),
 	};
