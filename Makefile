@@ -120,7 +120,7 @@ wrap_flags = $(foreach s,$(shell sed -n 's/.*nsnfs-wrap: *\([a-z0-9_ ]*\).*/\1/p
 
 $(O)/tests/unit/%: tests/unit/%.c $(LIBS_A) $(RPCGEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIBS_A) $(ALL_LDFLAGS) \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(LIBS_A) $(ALL_LDFLAGS) \
 		$(call wrap_flags,$<) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 check-unit: $(UNIT_BIN)
@@ -191,4 +191,5 @@ format:
 clean:
 	rm -rf $(O) build-asan
 
--include $(ALL_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d) $(patsubst %.c,$(O)/%.d,$(wildcard mount/*-main.c nscache/nscache-cli.c)) \
+	$(addsuffix .d,$(UNIT_BIN))

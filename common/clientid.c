@@ -144,11 +144,16 @@ int clientid_for_netns(const struct netns_spec *spec, uint64_t cookie, char *buf
 
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)spec->pid);
 		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		/* A container with its own machine id keeps its identity across restarts. */
+		/* A container with its own machine id keeps its identity across
+		 * restarts; the host's id is the key, so the same image on two hosts
+		 * does not present one client to a shared server. */
 		if (rootfd >= 0 &&
 		    read_small_file_at(rootfd, "etc/machine-id", true, ctr_id, sizeof(ctr_id)) == 0 &&
-		    strncmp(ctr_id, host_id, 32) != 0 && clientid_derive(ctr_id, "container", buf, size) == 0)
-			return 0;
+		    strlen(ctr_id) >= 32 && strncmp(ctr_id, host_id, 32) != 0) {
+			ctr_id[32] = '\0';
+			snprintf(key, sizeof(key), "container:%s", ctr_id);
+			break;
+		}
 		snprintf(key, sizeof(key), "cookie:%llu", (unsigned long long)cookie);
 		break;
 	}

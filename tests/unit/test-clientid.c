@@ -439,8 +439,8 @@ static void test_for_netns_container_machine_id(void **state)
 	park_chrooted(tmpdir);
 	snprintf(pid, sizeof(pid), "%d", (int)parked);
 	for_spec(pid, 77, id, sizeof(id));
-	/* its own machine id keys it, independent of the cookie */
-	assert_int_equal(clientid_derive(MID_B, "container", want, sizeof(want)), 0);
+	/* its own machine id names it (keyed by the host's), independent of the cookie */
+	assert_int_equal(clientid_derive(mid, "container:" MID_B, want, sizeof(want)), 0);
 	assert_string_equal(id, want);
 	for_spec(pid, 78, want, sizeof(want));
 	assert_string_equal(id, want);
