@@ -71,7 +71,8 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
 
 ALL_OBJ := $(COMMON_OBJ) $(RPCCLNT_OBJ) $(NSCACHE_OBJ) $(FRONT_OBJ)
 
-.PHONY: all check check-unit check-fuzz check-host check-vm demo asan deps \
+.PHONY: all check check-unit check-fuzz check-host check-vm check-kernel kernel kernel-lint \
+        demo asan deps \
         install uninstall install-divert uninstall-divert clean format bench fuzz-build
 .DELETE_ON_ERROR:
 
@@ -141,6 +142,14 @@ check-host: all
 KERNEL ?=
 check-vm: all
 	@tests/vm/run-tier --build $(CURDIR)/$(O) $(if $(KERNEL),--kernel $(KERNEL))
+
+# ---- kernel patch series (kernel-patches/) -----------------------------------
+kernel:
+	@kernel-patches/scripts/build
+kernel-lint:
+	@kernel-patches/scripts/lint
+check-kernel: all
+	@kernel-patches/scripts/check $(CURDIR)/$(O)
 
 # ---- top-level entry points --------------------------------------------------
 deps:
