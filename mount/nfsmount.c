@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "common/clientid.h"
@@ -28,7 +30,8 @@ int nfsmount_init(struct nfsmount *m, const char *source, const char *options, b
 	const char *netns;
 	int r;
 
-	*m = (struct nfsmount){ .netns_fd = -EBADF, .source = source, .minor_version = -1 };
+	*m = (struct nfsmount){ .netns_fd = -EBADF, .create_utsns_fd = -EBADF, .source = source,
+				.minor_version = -1 };
 	r = mount_options_parse(options, sloppy, &m->opts, &oerr);
 	if (r == -EPROTONOSUPPORT) {
 		log_error("%s: %s", oerr.option, oerr.reason);
@@ -248,11 +251,21 @@ int nfsmount_probe_with_retry(struct nfsmount *m, bool *ret_backgrounded)
 				_exit(EX_OK);
 			*ret_backgrounded = true;
 			setsid();
+			/* Whoever waits for our stdout (a shell's $(...)) must not wait for
+			 * the background mount; stderr keeps telling what we wait for. */
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, STDIN_FILENO);
+				dup2(null, STDOUT_FILENO);
+				close(null);
+			}
 		}
+		uint64_t left_s = rpcclnt_deadline_remaining(give_up, rpcclnt_now_ms()) / 1000;
+		unsigned pause = left_s < backoff ? (unsigned)left_s : backoff;
+
 		log_error("%s: retrying for another %llu s, next attempt in %u s", m->source,
-			  (unsigned long long)(rpcclnt_deadline_remaining(give_up, rpcclnt_now_ms()) / 1000),
-			  backoff);
-		sleep(backoff);
+			  (unsigned long long)left_s, pause);
+		sleep(pause);
 		backoff = backoff * 2 > RETRY_BACKOFF_MAX_S ? RETRY_BACKOFF_MAX_S : backoff * 2;
 	}
 }
@@ -327,6 +340,41 @@ static int ensure_identifier(struct nfsmount *m)
 	return 0;
 }
 
+struct create_job {
+	int fs_fd;
+	int utsns_fd;
+};
+
+/* In the caller's netns but the given UTS namespace: the kernel client takes its nodename here. */
+static int create_in_child(void *userdata, struct worker_reply *reply)
+{
+	const struct create_job *job = userdata;
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	reply->len = 0;
+	if (setns(job->utsns_fd, CLONE_NEWUTS) < 0)
+		return negative_errno();
+	if (fsconfig(job->fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return negative_errno();
+	return 0;
+}
+
+/* FSCONFIG_CMD_CREATE, in m->create_utsns_fd's UTS namespace if one is set.  0 or -errno. */
+static int fs_context_create(const struct nfsmount *m, int fs_fd)
+{
+	struct create_job job = { .fs_fd = fs_fd, .utsns_fd = m->create_utsns_fd };
+	struct worker_reply reply;
+	int r;
+
+	if (m->create_utsns_fd < 0)
+		return fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ? negative_errno() : 0;
+	/* Unbounded like the direct call: the kernel's timeo/retrans bound it. */
+	r = netns_worker_run(NULL, -1, 0, create_in_child, &job, UINT64_MAX, &reply);
+	if (r >= 0)
+		worker_reply_close(&reply);
+	return r;
+}
+
 static const char *const sb_flag_names[] = { "sync", "dirsync", "lazytime" };
 static const unsigned long sb_flag_bits[] = { MS_SYNCHRONOUS, MS_DIRSYNC, MS_LAZYTIME };
 
@@ -390,8 +438,8 @@ int nfsmount_create(struct nfsmount *m, int *ret_mount_fd)
 		log_error("an incorrect mount option was specified");
 		return EX_FAIL;
 	}
-	if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		r = negative_errno();
+	r = fs_context_create(m, fs_fd);
+	if (r < 0) {
 		report_fs_context_log(fs_fd);
 		nfsmount_netns_suffix(m, ns, sizeof(ns));
 		if (r == -EACCES || r == -EPERM)
