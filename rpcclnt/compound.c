@@ -2,10 +2,10 @@
 /*
  * Decoding of COMPOUND replies and of whole RPC reply messages.
  *
- * Both the live transport (libtirpc clnt_call() calls
- * rpcclnt_xdr_compound_reply() on the record stream) and the pure decoders
- * below (xdrmem over caller bytes, used by tests and fuzzers) run the same
- * code, so fuzzing the pure functions covers what a hostile server can reach.
+ * Both the live transport (transport.c hands every reply record with the
+ * call's xid to rpcclnt_reply_decode()) and the pure decoders below (used by
+ * tests and fuzzers) run the same code, so fuzzing the pure functions covers
+ * what a hostile server can reach.
  *
  * Bounds: every variable-length item in nfs4_prot.x has a small maximum that
  * libtirpc checks before allocating; the decoded tree is reduced into the
@@ -180,33 +180,46 @@ int rpcclnt_compound_reply_decode(const void *buf, size_t len, struct rpcclnt_co
 	return 0;
 }
 
-int rpcclnt_rpc_reply_decode(const void *buf, size_t len, uint32_t xid,
-			     struct rpcclnt_compound_reply *ret, struct rpcclnt_error *err)
+/* xdrproc_t for a void result: nothing to decode (the length check does the rest). */
+static bool_t xdr_void_result(XDR *xdrs, void *unused)
 {
-	struct rpcclnt_compound_reply r;
+	return TRUE;
+}
+
+static int garbage(struct rpcclnt_error *err)
+{
+	if (err) {
+		rpcclnt_error_set(err, RPCCLNT_ERROR_GARBAGE, 0);
+		err->rpc_stat = RPC_CANTDECODERES;
+	}
+	return -EBADMSG;
+}
+
+int rpcclnt_reply_decode(const void *buf, size_t len, uint32_t xid, xdrproc_t xres, void *res,
+			 struct rpcclnt_error *err)
+{
 	struct rpc_msg msg;
 	struct rpc_err re;
 	XDR xdrs;
 	bool_t ok;
+	u_int end;
 
 	rpcclnt_error_clear(err);
-	if (!ret || (!buf && len > 0)) {
+	if (!buf && len > 0) {
 		rpcclnt_error_set(err, RPCCLNT_ERROR_LOCAL, EINVAL);
 		return -EINVAL;
 	}
-	if (len > UINT32_MAX) {
-		rpcclnt_error_set(err, RPCCLNT_ERROR_GARBAGE, 0);
-		return -EBADMSG;
-	}
+	if (len > UINT32_MAX)
+		return garbage(err);
 
-	memset(&r, 0, sizeof(r));
 	memset(&msg, 0, sizeof(msg));
 	msg.acpted_rply.ar_verf = _null_auth;
-	msg.acpted_rply.ar_results.where = (caddr_t)&r;
-	msg.acpted_rply.ar_results.proc = (xdrproc_t)rpcclnt_xdr_compound_reply;
+	msg.acpted_rply.ar_results.where = res;
+	msg.acpted_rply.ar_results.proc = xres ? xres : (xdrproc_t)xdr_void_result;
 
 	xdrmem_create(&xdrs, (char *)buf, (u_int)len, XDR_DECODE);
 	ok = xdr_replymsg(&xdrs, &msg);
+	end = XDR_GETPOS(&xdrs);
 	/*
 	 * The reply body is a union: only an accepted reply may own a decoded
 	 * verifier body (a denied one overlays it with integers).
@@ -218,13 +231,8 @@ int rpcclnt_rpc_reply_decode(const void *buf, size_t len, uint32_t xid,
 	}
 	XDR_DESTROY(&xdrs);
 
-	if (!ok || msg.rm_direction != REPLY || msg.rm_xid != xid) {
-		if (err) {
-			rpcclnt_error_set(err, RPCCLNT_ERROR_GARBAGE, 0);
-			err->rpc_stat = RPC_CANTDECODERES;
-		}
-		return -EBADMSG;
-	}
+	if (!ok || msg.rm_direction != REPLY || msg.rm_xid != xid)
+		return garbage(err);
 
 	memset(&re, 0, sizeof(re));
 	_seterr_reply(&msg, &re);
@@ -236,6 +244,26 @@ int rpcclnt_rpc_reply_decode(const void *buf, size_t len, uint32_t xid,
 			*err = e;
 		return rpcclnt_error_to_errno(&e);
 	}
+	/* Results decoded: anything after them (junk, zero padding) is not a reply. */
+	if (end != (u_int)len)
+		return garbage(err);
+	return 0;
+}
+
+int rpcclnt_rpc_reply_decode(const void *buf, size_t len, uint32_t xid,
+			     struct rpcclnt_compound_reply *ret, struct rpcclnt_error *err)
+{
+	struct rpcclnt_compound_reply r;
+	int k;
+
+	if (!ret) {
+		rpcclnt_error_set(err, RPCCLNT_ERROR_LOCAL, EINVAL);
+		return -EINVAL;
+	}
+	memset(&r, 0, sizeof(r));
+	k = rpcclnt_reply_decode(buf, len, xid, (xdrproc_t)rpcclnt_xdr_compound_reply, &r, err);
+	if (k < 0)
+		return k;
 	*ret = r;
 	return 0;
 }

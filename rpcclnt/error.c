@@ -313,7 +313,10 @@ char *rpcclnt_error_format(const struct rpcclnt_error *err, char *buf, size_t si
 			snprintf(buf, size, "%s (RPC auth_stat %d)", base, err->auth_stat);
 		break;
 	case RPCCLNT_ERROR_GARBAGE:
-		if (err->rpc_stat == RPC_VERSMISMATCH)
+		if (err->errnum == EMSGSIZE)
+			snprintf(buf, size, "%s (reply record larger than %u bytes, refused unread)",
+				 base, RPCCLNT_REPLY_MAX);
+		else if (err->rpc_stat == RPC_VERSMISMATCH)
 			snprintf(buf, size, "%s (RPC version mismatch: server speaks %u to %u)",
 				 base, err->vers_low, err->vers_high);
 		else if (err->rpc_stat != RPC_SUCCESS)

@@ -102,8 +102,9 @@ static void sleep_ms(uint64_t ms)
  * Send args, retrying NFS4ERR_DELAY with backoff while time remains.  If the
  * first op is SEQUENCE, *seqid is put into it before each try and advanced
  * after every try the server accepted the SEQUENCE of.  Checks that the
- * reply's operations are a prefix of ours.  Returns 0 (reply filled, the
- * COMPOUND status may be an error) or -errno with err set.
+ * reply's operations are a prefix of ours, all of them if it says NFS4_OK.
+ * Returns 0 (reply filled, the COMPOUND status may be an error) or -errno
+ * with err set.
  */
 static int probe_compound(struct probe *p, COMPOUND4args *args, uint32_t *seqid,
 			  uint64_t deadline_ms, struct rpcclnt_compound_reply *reply,
@@ -125,7 +126,9 @@ static int probe_compound(struct probe *p, COMPOUND4args *args, uint32_t *seqid,
 		if (r < 0)
 			return r;
 
-		if (reply->nops > args->argarray.argarray_len)
+		/* NFS4_OK means every operation was evaluated (RFC 7530 15.2, RFC 8881 16.2.3). */
+		if (reply->nops > args->argarray.argarray_len ||
+		    (reply->status == NFS4_OK && reply->nops != args->argarray.argarray_len))
 			goto garbage;
 		for (uint32_t i = 0; i < reply->nops; i++)
 			if (reply->ops[i].op != (uint32_t)ops[i].argop && reply->ops[i].op != OP_ILLEGAL)

@@ -73,7 +73,8 @@ enum rpcclnt_error_kind {
 	RPCCLNT_ERROR_AUTH,          /* call rejected by authentication: auth_stat */
 	RPCCLNT_ERROR_GARBAGE,       /* undecodable or inconsistent reply, or the server
 				      * rejected our arguments / had a system error:
-				      * rpc_stat says which */
+				      * rpc_stat says which; errnum EMSGSIZE: a reply
+				      * record over the size bound, refused unread */
 	RPCCLNT_ERROR_MINOR_VERSION, /* none of the requested NFSv4 minor versions is
 				      * accepted (NFS4ERR_MINOR_VERS_MISMATCH) */
 	RPCCLNT_ERROR_NFS,           /* an NFSv4 operation failed: nfs_status, nfs_op */
@@ -81,7 +82,8 @@ enum rpcclnt_error_kind {
 
 struct rpcclnt_error {
 	enum rpcclnt_error_kind kind;
-	int errnum;         /* positive errno, for LOCAL/CONNECT/TRANSPORT/TIMEOUT */
+	int errnum;         /* positive errno, for LOCAL/CONNECT/TRANSPORT/TIMEOUT
+			     * (and EMSGSIZE for GARBAGE, see there) */
 	int rpc_stat;       /* libtirpc enum clnt_stat, 0 (RPC_SUCCESS) if not from RPC */
 	int auth_stat;      /* libtirpc enum auth_stat, for RPCCLNT_ERROR_AUTH */
 	uint32_t vers_low;  /* for RPCCLNT_ERROR_PROG_MISMATCH */
@@ -140,11 +142,13 @@ enum rpcclnt_auth {
 };
 
 /*
- * An ONC RPC client (libtirpc clnt_vc) on a connected stream socket.  Use a
- * transport from one thread at a time.  While a call with a deadline runs, a
- * watchdog thread of the transport shuts the socket down shortly after the
- * deadline (libtirpc alone would let a trickling server hold the call); a
- * transport whose watchdog fired fails every later call with -ETIMEDOUT.
+ * An ONC RPC client on a connected stream socket (libtirpc XDR and
+ * credentials, our own record I/O).  Use a transport from one thread at a
+ * time.  Every wait of a call is bounded by its deadline, however the server
+ * trickles or floods.  A reply record larger than 64 KiB in all is refused
+ * unread (garbage, EMSGSIZE) and the connection dropped; a transport whose
+ * connection is lost, or whose call could not be sent in full, fails every
+ * later call at once with that same error.
  */
 struct rpcclnt_transport;
 
@@ -152,10 +156,10 @@ struct rpcclnt_transport;
  * Create an RPC client for program prog, version vers over connected_fd (a
  * connected TCP socket, any netns).  Replies are read into bounded buffers.
  * On success the transport owns the fd and closes it in
- * rpcclnt_transport_free(); on failure the caller still owns it.
+ * rpcclnt_transport_free(); on failure the caller still owns it.  The fd's
+ * file status flags are left alone (I/O uses MSG_DONTWAIT).
  *
- * Returns 0, -EBADF/-ENOTCONN/-EINVAL (unusable fd or arguments), -ENOMEM,
- * or -EIO if libtirpc could not create the client.
+ * Returns 0, -EBADF/-ENOTCONN/-EINVAL (unusable fd or arguments), or -ENOMEM.
  */
 int rpcclnt_transport_new(int connected_fd, uint32_t prog, uint32_t vers, enum rpcclnt_auth auth,
 			  struct rpcclnt_transport **ret);
@@ -167,8 +171,10 @@ struct rpcclnt_transport *rpcclnt_transport_free(struct rpcclnt_transport *t);
  * Call procedure 0 (NULL) and wait for the reply until deadline_ms.
  * Returns 0, or the negative errno of the failure (-ETIMEDOUT,
  * -EPROTONOSUPPORT, -EACCES, -ECONNRESET, -EBADMSG, ...; see
- * rpcclnt_error_to_errno()).  err (optional) is always written.  After an
- * RPC timeout the transport stays usable (a late reply is skipped).
+ * rpcclnt_error_to_errno()).  err (optional) is always written.  A reply
+ * with our xid that does not decode, or has anything after the (void)
+ * result, fails at once with -EBADMSG.  After an RPC timeout the transport
+ * stays usable (a late reply is skipped by its xid).
  */
 int rpcclnt_transport_null(struct rpcclnt_transport *t, uint64_t deadline_ms,
 			   struct rpcclnt_error *err);
@@ -217,7 +223,8 @@ int rpcclnt_compound_reply_decode(const void *buf, size_t len, struct rpcclnt_co
 /*
  * Decode a complete ONC RPC reply message (the record contents without the
  * TCP record mark) to call xid whose results are a COMPOUND4res, with the same
- * code and error mapping that the live transport uses.
+ * code and error mapping that the live transport uses.  The COMPOUND4res must
+ * end exactly at the end of buf: trailing bytes are garbage.
  * Returns 0 and fills *ret when the call was accepted and succeeded at RPC
  * level; otherwise a negative errno (-EBADMSG for garbage or a wrong xid,
  * -EPROTONOSUPPORT, -EACCES, ...) with err (optional) describing it.

@@ -19,12 +19,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "rpcclnt/nfs4_prot.h"
+#include "rpcclnt/rpcclnt-internal.h"
 #include "rpcclnt/rpcclnt.h"
+
+/*
+ * Bytes the library got from recv(2) (the fake server uses read(2)): how much
+ * of a hostile reply stream the transport actually consumed.
+ * nsnfs-wrap: recv
+ */
+ssize_t __real_recv(int fd, void *buf, size_t len, int flags);
+ssize_t __wrap_recv(int fd, void *buf, size_t len, int flags);
+static size_t recv_bytes;
+
+ssize_t __wrap_recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t n = __real_recv(fd, buf, len, flags);
+
+	if (n > 0)
+		__atomic_add_fetch(&recv_bytes, (size_t)n, __ATOMIC_RELAXED);
+	return n;
+}
 
 #define W(x) (uint8_t)((uint32_t)(x) >> 24), (uint8_t)((uint32_t)(x) >> 16), \
 	     (uint8_t)((uint32_t)(x) >> 8), (uint8_t)(x)
@@ -543,6 +564,9 @@ enum step_kind {
 	STEP_SILENT, /* read the call, never answer it */
 	STEP_CLOSE,  /* read the call, close the connection */
 	STEP_FLOOD,  /* answer with records of wrong xids until the client goes away */
+	STEP_RAW,    /* send rec as it is (marks included), the call's xid at offset 4 */
+	STEP_LATE,   /* wait len ms, then answer NULL-style; the next call is read after */
+	STEP_HUGE,   /* a 64 MiB record mark, a reply header, zeros while the client reads */
 };
 
 struct step {
@@ -552,6 +576,8 @@ struct step {
 };
 
 #define REPLY(r) { STEP_REPLY, r, sizeof(r) }
+#define RAW(r, n) { STEP_RAW, r, n }
+#define HUGE_RECORD (64u << 20)
 
 struct seen_call {
 	uint32_t proc;
@@ -571,6 +597,8 @@ struct fake {
 	size_t nseen;
 	bool auto_null; /* answer NULL calls past the first without using a step */
 	bool bad_call;  /* the server thread saw a call it could not parse */
+	size_t huge_sent; /* STEP_HUGE: bytes sent (mark included) before the client went */
+	bool huge_cut;    /* STEP_HUGE: the send failed (client gone) before the end */
 };
 
 static uint8_t null_ok[RPC_HDR] = { W(0), W(1), W(0), W(0), W(0), W(0) };
@@ -679,6 +707,58 @@ static bool send_record(int fd, const uint8_t *rec, size_t len, uint32_t xid)
 	return send(fd, buf, len + 4, MSG_NOSIGNAL) == (ssize_t)(len + 4);
 }
 
+/* Send rec verbatim, with xid put at offset 4 (after the first mark). */
+static bool send_raw(int fd, const uint8_t *rec, size_t len, uint32_t xid)
+{
+	uint8_t *copy = malloc(len);
+	size_t off = 0;
+	bool ok = copy != NULL;
+
+	if (copy) {
+		memcpy(copy, rec, len);
+		if (len >= 8)
+			put32(copy + 4, xid);
+	}
+	while (ok && off < len) {
+		ssize_t n = send(fd, copy + off, len - off, MSG_NOSIGNAL);
+
+		ok = n > 0;
+		off += ok ? (size_t)n : 0;
+	}
+	free(copy);
+	return ok;
+}
+
+/* STEP_HUGE: what fake-rpc-server.py's "oversized" mode does. */
+static void send_huge(struct fake *f, int fd, uint32_t xid)
+{
+	static const uint8_t zeros[65536];
+	struct timeval tv = { .tv_sec = 3 };
+	uint8_t hdr[4 + RPC_HDR];
+	size_t total = 4 + (size_t)HUGE_RECORD;
+
+	put32(hdr, 0x80000000u | HUGE_RECORD);
+	memcpy(hdr + 4, null_ok, RPC_HDR);
+	put32(hdr + 4, xid);
+	/* A client that stopped reading must not keep us here for long. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL) != (ssize_t)sizeof(hdr)) {
+		f->huge_cut = true;
+		return;
+	}
+	f->huge_sent = sizeof(hdr);
+	while (f->huge_sent < total) {
+		size_t want = total - f->huge_sent < sizeof(zeros) ? total - f->huge_sent : sizeof(zeros);
+		ssize_t n = send(fd, zeros, want, MSG_NOSIGNAL);
+
+		if (n <= 0) {
+			f->huge_cut = true;
+			return;
+		}
+		f->huge_sent += (size_t)n;
+	}
+}
+
 static void *fake_main(void *arg)
 {
 	struct fake *f = arg;
@@ -711,13 +791,26 @@ static void *fake_main(void *arg)
 		if (s->kind == STEP_REPLY) {
 			if (!send_record(c, s->rec, s->len, xid))
 				break;
+		} else if (s->kind == STEP_RAW) {
+			if (!send_raw(c, s->rec, s->len, xid))
+				break;
+		} else if (s->kind == STEP_LATE) {
+			struct timespec ts = { .tv_sec = (time_t)(s->len / 1000),
+					       .tv_nsec = (long)(s->len % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+			if (!send_record(c, null_ok, sizeof(null_ok), xid))
+				break;
+		} else if (s->kind == STEP_HUGE) {
+			send_huge(f, c, xid);
+			break;
 		} else if (s->kind == STEP_CLOSE) {
 			close(c);
 			return NULL;
 		} else if (s->kind == STEP_FLOOD) {
 			uint64_t end = rpcclnt_now_ms() + 3000;
 
-			while (rpcclnt_now_ms() < end && send_record(c, null_ok, sizeof(null_ok), xid + 1))
+			while (rpcclnt_now_ms() < end && send_record(c, null_ok, sizeof(null_ok), ~xid))
 				;
 			break;
 		}
@@ -862,13 +955,16 @@ static void test_null_flooding_server_times_out(void **state)
 	fake_start(&f, steps, 1);
 	t = fake_transport(&f);
 	t0 = rpcclnt_now_ms();
-	/* libtirpc alone would loop over wrong-xid replies; the watchdog stops it */
+	/* records with other xids keep coming, yet the call ends at its deadline */
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 300, &e), -ETIMEDOUT);
 	dt = rpcclnt_now_ms() - t0;
 	assert_int_equal(e.kind, RPCCLNT_ERROR_TIMEOUT);
-	assert_true(dt >= 290 && dt < 1000);
-	/* the transport is dead afterwards */
-	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(1000), &e), -ETIMEDOUT);
+	assert_true(dt >= 290 && dt < 400);
+	/* and so does the next one, the flood still going */
+	t0 = rpcclnt_now_ms();
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 200, &e), -ETIMEDOUT);
+	dt = rpcclnt_now_ms() - t0;
+	assert_true(dt >= 190 && dt < 300);
 	rpcclnt_transport_free(t);
 	fake_stop(&f);
 }
@@ -1074,12 +1170,11 @@ static void test_probe_session_cleanup_after_timeout(void **state)
 	assert_true(r.used_session);
 	/*
 	 * The lookup timed out before the reserve; the session and client ID
-	 * still went, after the resync NULL (see transport.c).
+	 * still went (no resync needed: the transport skips by xid).
 	 */
-	assert_int_equal(f.nseen, 10);
-	assert_int_equal(f.seen[7].proc, 0);
-	assert_int_equal(f.seen[8].ops[0], OP_DESTROY_SESSION);
-	assert_int_equal(f.seen[9].ops[0], OP_DESTROY_CLIENTID);
+	assert_int_equal(f.nseen, 9);
+	assert_int_equal(f.seen[7].ops[0], OP_DESTROY_SESSION);
+	assert_int_equal(f.seen[8].ops[0], OP_DESTROY_CLIENTID);
 	assert_false(r.state_left);
 	assert_true(dt < 1000);
 }
@@ -1111,6 +1206,390 @@ static void test_probe_connect_refused_and_args(void **state)
 	assert_int_equal(rpcclnt_probe(s, (struct sockaddr *)&sin, sizeof(sin), &o, &r), -EINVAL);
 	assert_int_equal(rpcclnt_probe(-1, (struct sockaddr *)&sin, sizeof(sin), &o, &r), -EBADF);
 	assert_int_equal(rpcclnt_probe(-1, NULL, 0, &o, NULL), -EINVAL);
+}
+
+/* ---- hostile replies: record marking, garbage, size bound -------------------------------- */
+
+static void test_record_reassembly(void **state)
+{
+	/* NULL reply in three fragments, one of them empty, fed one byte at a time */
+	uint8_t stream[4 + 8 + 4 + 4 + 16 + 4];
+	struct rpcclnt_rec *r = calloc(1, sizeof(*r));
+	enum rpcclnt_rec_state st = RPCCLNT_REC_MARK;
+	size_t off = 0, used = 0;
+
+	(void)state;
+	assert_non_null(r);
+	put32(stream, 8);
+	memcpy(stream + 4, null_ok, 8);
+	put32(stream + 12, 0);
+	put32(stream + 16, 0x80000000u | 16);
+	memcpy(stream + 20, null_ok + 8, 16);
+	put32(stream + 36, 0xdeadbeef); /* the next record's mark: not consumed */
+	rpcclnt_rec_reset(r);
+	while (off < sizeof(stream) && st != RPCCLNT_REC_DONE) {
+		used = rpcclnt_rec_feed(r, stream + off, 1, &st);
+		off += used;
+	}
+	assert_int_equal(st, RPCCLNT_REC_DONE);
+	assert_int_equal(off, 36);
+	assert_int_equal(r->len, RPC_HDR);
+	assert_memory_equal(r->buf, null_ok, RPC_HDR);
+	/* once DONE nothing more is taken until reset */
+	assert_int_equal(rpcclnt_rec_feed(r, stream + off, 4, &st), 0);
+
+	/* all at once: same record, same stop */
+	rpcclnt_rec_reset(r);
+	assert_int_equal(rpcclnt_rec_feed(r, stream, sizeof(stream), &st), 36);
+	assert_int_equal(st, RPCCLNT_REC_DONE);
+
+	/* exactly the bound in one fragment is fine; one more byte is not */
+	rpcclnt_rec_reset(r);
+	put32(stream, 0x80000000u | RPCCLNT_REPLY_MAX);
+	assert_int_equal(rpcclnt_rec_feed(r, stream, 4, &st), 4);
+	assert_int_equal(st, RPCCLNT_REC_BODY);
+	rpcclnt_rec_reset(r);
+	put32(stream, 0x80000000u | (RPCCLNT_REPLY_MAX + 1));
+	assert_int_equal(rpcclnt_rec_feed(r, stream, sizeof(stream), &st), 4);
+	assert_int_equal(st, RPCCLNT_REC_TOO_BIG);
+	assert_int_equal(r->announced, RPCCLNT_REPLY_MAX + 1);
+	assert_int_equal(r->len, 0);
+
+	/* the bound is on the whole record: 8 + (bound - 7) in two fragments */
+	rpcclnt_rec_reset(r);
+	put32(stream, 8);
+	put32(stream + 12, 0x80000000u | (RPCCLNT_REPLY_MAX - 7));
+	assert_int_equal(rpcclnt_rec_feed(r, stream, 16, &st), 16);
+	assert_int_equal(st, RPCCLNT_REC_TOO_BIG);
+	assert_int_equal(r->announced, RPCCLNT_REPLY_MAX + 1);
+	/* a 64 MiB mark, the hostile server's */
+	rpcclnt_rec_reset(r);
+	put32(stream, 0x80000000u | HUGE_RECORD);
+	assert_int_equal(rpcclnt_rec_feed(r, stream, sizeof(stream), &st), 4);
+	assert_int_equal(st, RPCCLNT_REC_TOO_BIG);
+	free(r);
+}
+
+static void test_rpc_reply_trailing_bytes(void **state)
+{
+	uint8_t b[sizeof(rec_v40_dir) + 64];
+	struct rpcclnt_compound_reply r;
+	struct rpcclnt_error e;
+
+	(void)state;
+	/* the recorded reply followed by zeros (a zero-filled oversized record) */
+	memset(b, 0, sizeof(b));
+	memcpy(b, rec_v40_dir, sizeof(rec_v40_dir));
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, sizeof(rec_v40_dir), get32(b), &r, &e), 0);
+	for (size_t extra = 4; extra <= 64; extra += 4) {
+		assert_int_equal(rpcclnt_rpc_reply_decode(b, sizeof(rec_v40_dir) + extra, get32(b), &r,
+							  &e), -EBADMSG);
+		assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+		assert_int_equal(e.rpc_stat, RPC_CANTDECODERES);
+	}
+	/* header + zeros: an empty NFS4_OK COMPOUND is 12 bytes, no more */
+	memset(b, 0, sizeof(b));
+	memcpy(b, null_ok, RPC_HDR);
+	put32(b, 9);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, RPC_HDR + 12, 9, &r, &e), 0);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, RPC_HDR + 16, 9, &r, &e), -EBADMSG);
+	assert_int_equal(rpcclnt_rpc_reply_decode(b, sizeof(b), 9, &r, &e), -EBADMSG);
+	/* a NULL reply: void result, nothing may follow the header */
+	assert_int_equal(rpcclnt_reply_decode(b, RPC_HDR, 9, NULL, NULL, &e), 0);
+	assert_int_equal(rpcclnt_reply_decode(b, RPC_HDR + 4, 9, NULL, NULL, &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+}
+
+/* Garbage after a valid mark, the call's xid first: the reply is ours, undecodable. */
+static uint8_t garbage_rec[4 + 64];
+/* A proper accepted/SUCCESS header, then a COMPOUND4res claiming 4 G results. */
+static uint8_t garbage_body_rec[4 + RPC_HDR + 12];
+
+static void make_garbage(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	put32(garbage_rec, 0x80000000u | 64);
+	for (size_t i = 8; i < sizeof(garbage_rec); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		garbage_rec[i] = (uint8_t)x;
+	}
+	put32(garbage_rec + 8, 0xdeadbeef); /* msg_type: neither CALL nor REPLY */
+
+	put32(garbage_body_rec, 0x80000000u | (RPC_HDR + 12));
+	memcpy(garbage_body_rec + 4, null_ok, RPC_HDR);
+	put32(garbage_body_rec + 4 + RPC_HDR, NFS4_OK);
+	put32(garbage_body_rec + 4 + RPC_HDR + 4, 0);
+	put32(garbage_body_rec + 4 + RPC_HDR + 8, 0xffffffffu);
+}
+
+static void test_null_garbage_with_our_xid(void **state)
+{
+	static const struct step steps[] = { RAW(garbage_rec, sizeof(garbage_rec)),
+					      REPLY(null_ok) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0, dt;
+	char s[256];
+
+	(void)state;
+	make_garbage();
+	fake_start(&f, steps, 2);
+	t = fake_transport(&f);
+	t0 = rpcclnt_now_ms();
+	/* libtirpc skipped it and waited out the deadline: the answer is garbage, now */
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
+	dt = rpcclnt_now_ms() - t0;
+	assert_true(dt < 200);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(e.rpc_stat, RPC_CANTDECODERES);
+	assert_string_equal(rpcclnt_error_format(&e, s, sizeof(s)),
+			    "server sent an invalid or unexpected reply (RPC: Can't decode result)");
+	/* the record boundary held: the connection is still in step */
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), 0);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_reply_with_junk(void **state)
+{
+	/* a NULL reply followed by 8 bytes of zeros, in one record */
+	static uint8_t junk[4 + RPC_HDR + 8];
+	static const struct step steps[] = { RAW(junk, sizeof(junk)) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+
+	(void)state;
+	memset(junk, 0, sizeof(junk));
+	put32(junk, 0x80000000u | (RPC_HDR + 8));
+	memcpy(junk + 4, null_ok, RPC_HDR);
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), -EBADMSG);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_fragmented_reply(void **state)
+{
+	/* 8 + 0 + 16 bytes in three fragments: reassembled, decoded */
+	static uint8_t frags[4 + 8 + 4 + 4 + 16];
+	static const struct step steps[] = { RAW(frags, sizeof(frags)) };
+	struct fake f;
+	struct rpcclnt_transport *t;
+
+	(void)state;
+	put32(frags, 8);
+	memcpy(frags + 4, null_ok, 8);
+	put32(frags + 12, 0);
+	put32(frags + 16, 0x80000000u | 16);
+	memcpy(frags + 20, null_ok + 8, 16);
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), NULL), 0);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_late_reply_skipped(void **state)
+{
+	static const struct step steps[] = { { STEP_LATE, NULL, 250 }, REPLY(null_ok) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0 = rpcclnt_now_ms();
+
+	(void)state;
+	fake_start(&f, steps, 2);
+	t = fake_transport(&f);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(100), &e), -ETIMEDOUT);
+	/* the first call's reply comes first; it is skipped by its xid */
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), 0);
+	assert_true(rpcclnt_now_ms() - t0 < 1000);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+	assert_int_equal(f.nseen, 2);
+	assert_int_equal(f.seen[1].proc, 0);
+}
+
+static void test_null_huge_record_refused(void **state)
+{
+	static const struct step steps[] = { { STEP_HUGE, NULL, 0 } };
+	struct rpcclnt_error e, e2;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0, dt;
+	size_t got;
+	char s[256];
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	__atomic_store_n(&recv_bytes, 0, __ATOMIC_RELAXED);
+	t0 = rpcclnt_now_ms();
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
+	dt = rpcclnt_now_ms() - t0;
+	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
+	assert_true(dt < 200);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(e.errnum, EMSGSIZE);
+	assert_int_equal(e.rpc_stat, RPC_CANTDECODERES);
+	assert_non_null(strstr(rpcclnt_error_format(&e, s, sizeof(s)), "larger than 65536 bytes"));
+	/* the mark alone was read: refused before a byte of the record */
+	assert_int_equal(got, 4);
+	/* the connection is dropped: later calls fail at once, the same way */
+	t0 = rpcclnt_now_ms();
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e2), -EBADMSG);
+	assert_true(rpcclnt_now_ms() - t0 < 50);
+	assert_int_equal(e2.errnum, EMSGSIZE);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+	/* the server could not stream its 64 MiB: the client hung up on it */
+	assert_true(f.huge_cut);
+	assert_true(f.huge_sent < HUGE_RECORD);
+}
+
+static void test_null_fragments_over_bound_refused(void **state)
+{
+	/* 40 KiB fragment (not last), then a mark for 40 KiB more: 80 KiB > bound */
+	static uint8_t big[4 + 40960 + 4 + 64];
+	static const struct step steps[] = { RAW(big, sizeof(big)) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	uint64_t t0;
+	size_t got;
+
+	(void)state;
+	memset(big, 0, sizeof(big));
+	put32(big, 40960);
+	memcpy(big + 4, null_ok, RPC_HDR);
+	put32(big + 4 + 40960, 0x80000000u | 40960);
+	fake_start(&f, steps, 1);
+	t = fake_transport(&f);
+	__atomic_store_n(&recv_bytes, 0, __ATOMIC_RELAXED);
+	t0 = rpcclnt_now_ms();
+	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
+	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
+	assert_true(rpcclnt_now_ms() - t0 < 200);
+	assert_int_equal(e.errnum, EMSGSIZE);
+	/* the first fragment and both marks, nothing of the second fragment */
+	assert_int_equal(got, 4 + 40960 + 4);
+	assert_true(got <= RPCCLNT_REPLY_MAX + 8);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_null_record_at_bound(void **state)
+{
+	/* a NULL reply padded with zeros to exactly the bound: read, then refused */
+	static uint8_t full[4 + RPCCLNT_REPLY_MAX];
+	static const struct step steps[] = { RAW(full, sizeof(full)), REPLY(null_ok) };
+	struct rpcclnt_error e;
+	struct fake f;
+	struct rpcclnt_transport *t;
+	size_t got;
+
+	(void)state;
+	memset(full, 0, sizeof(full));
+	put32(full, 0x80000000u | RPCCLNT_REPLY_MAX);
+	memcpy(full + 4, null_ok, RPC_HDR);
+	fake_start(&f, steps, 2);
+	t = fake_transport(&f);
+	__atomic_store_n(&recv_bytes, 0, __ATOMIC_RELAXED);
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), -EBADMSG);
+	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
+	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(e.errnum, 0); /* trailing zeros, not the size bound */
+	assert_int_equal(got, sizeof(full));
+	/* within the bound the stream is followed: the connection goes on */
+	assert_int_equal(rpcclnt_transport_null(t, rpcclnt_deadline_after(2000), &e), 0);
+	rpcclnt_transport_free(t);
+	fake_stop(&f);
+}
+
+static void test_probe_garbage_is_prompt(void **state)
+{
+	static const struct step steps[] = { RAW(garbage_rec, sizeof(garbage_rec)) };
+	static const struct step steps2[] = { REPLY(null_ok),
+					       RAW(garbage_body_rec, sizeof(garbage_body_rec)) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	make_garbage();
+	fake_start(&f, steps, 1);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), -EBADMSG);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(r.error.rpc_stat, RPC_CANTDECODERES);
+	assert_int_equal(r.minor_tested, 0);
+	assert_true(r.timing.total_us < 200000); /* not the 2 s deadline */
+
+	/* a good header before an undecodable COMPOUND4res: same, at the first COMPOUND */
+	fake_start(&f, steps2, 2);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), -EBADMSG);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(r.minor_accepted, 0);
+	assert_int_equal(r.ncompounds, 1);
+	assert_true(r.timing.total_us < 200000);
+}
+
+static void test_probe_huge_record_is_prompt(void **state)
+{
+	static const struct step steps[] = { { STEP_HUGE, NULL, 0 } };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+	size_t got;
+
+	(void)state;
+	fake_start(&f, steps, 1);
+	__atomic_store_n(&recv_bytes, 0, __ATOMIC_RELAXED);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), -EBADMSG);
+	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(r.error.errnum, EMSGSIZE);
+	assert_int_equal(r.minor_tested, 0);
+	assert_int_equal(r.minor_accepted, 0);
+	assert_true(r.timing.total_us < 200000);
+	assert_true(got <= RPCCLNT_REPLY_MAX);
+	assert_true(f.huge_cut);
+}
+
+static void test_probe_zero_filled_compounds(void **state)
+{
+	/* what the 64 MiB records held, cut to the bound: header + zeros */
+	static uint8_t zeros[4 + 4096];
+	static const struct step steps[] = { REPLY(null_ok), RAW(zeros, sizeof(zeros)) };
+	/* an NFS4_OK reply to the path COMPOUND without its results */
+	static const struct step steps2[] = { REPLY(null_ok), REPLY(rec_minor_mismatch),
+					       REPLY(rec_minor_mismatch), REPLY(rec_empty_ok) };
+	struct rpcclnt_probe_result r;
+	struct fake f;
+
+	(void)state;
+	memset(zeros, 0, sizeof(zeros));
+	put32(zeros, 0x80000000u | 4096);
+	memcpy(zeros + 4, null_ok, RPC_HDR);
+	fake_start(&f, steps, 2);
+	assert_int_equal(probe_fake(&f, NULL, -1, 2000, &r), -EBADMSG);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(r.minor_accepted, 0);
+	assert_int_equal(r.highest_minor, -1);
+
+	fake_start(&f, steps2, 4);
+	assert_int_equal(probe_fake(&f, "/export", -1, 2000, &r), -EBADMSG);
+	fake_stop(&f);
+	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
+	assert_int_equal(r.minor_accepted, 0);
 }
 
 int main(void)
@@ -1145,6 +1624,18 @@ int main(void)
 		cmocka_unit_test(test_probe_session_create_fails),
 		cmocka_unit_test(test_probe_session_cleanup_after_timeout),
 		cmocka_unit_test(test_probe_connect_refused_and_args),
+		cmocka_unit_test(test_record_reassembly),
+		cmocka_unit_test(test_rpc_reply_trailing_bytes),
+		cmocka_unit_test(test_null_garbage_with_our_xid),
+		cmocka_unit_test(test_null_reply_with_junk),
+		cmocka_unit_test(test_null_fragmented_reply),
+		cmocka_unit_test(test_null_late_reply_skipped),
+		cmocka_unit_test(test_null_huge_record_refused),
+		cmocka_unit_test(test_null_fragments_over_bound_refused),
+		cmocka_unit_test(test_null_record_at_bound),
+		cmocka_unit_test(test_probe_garbage_is_prompt),
+		cmocka_unit_test(test_probe_huge_record_is_prompt),
+		cmocka_unit_test(test_probe_zero_filled_compounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
