@@ -959,12 +959,12 @@ static void test_null_flooding_server_times_out(void **state)
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 300, &e), -ETIMEDOUT);
 	dt = rpcclnt_now_ms() - t0;
 	assert_int_equal(e.kind, RPCCLNT_ERROR_TIMEOUT);
-	assert_true(dt >= 290 && dt < 400);
+	assert_true(dt >= 290 && dt < 700);
 	/* and so does the next one, the flood still going */
 	t0 = rpcclnt_now_ms();
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 200, &e), -ETIMEDOUT);
 	dt = rpcclnt_now_ms() - t0;
-	assert_true(dt >= 190 && dt < 300);
+	assert_true(dt >= 190 && dt < 600);
 	rpcclnt_transport_free(t);
 	fake_stop(&f);
 }
@@ -1343,7 +1343,7 @@ static void test_null_garbage_with_our_xid(void **state)
 	/* libtirpc skipped it and waited out the deadline: the answer is garbage, now */
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
 	dt = rpcclnt_now_ms() - t0;
-	assert_true(dt < 200);
+	assert_true(dt < 500);
 	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
 	assert_int_equal(e.rpc_stat, RPC_CANTDECODERES);
 	assert_string_equal(rpcclnt_error_format(&e, s, sizeof(s)),
@@ -1435,7 +1435,7 @@ static void test_null_huge_record_refused(void **state)
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
 	dt = rpcclnt_now_ms() - t0;
 	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
-	assert_true(dt < 200);
+	assert_true(dt < 500);
 	assert_int_equal(e.kind, RPCCLNT_ERROR_GARBAGE);
 	assert_int_equal(e.errnum, EMSGSIZE);
 	assert_int_equal(e.rpc_stat, RPC_CANTDECODERES);
@@ -1445,7 +1445,7 @@ static void test_null_huge_record_refused(void **state)
 	/* the connection is dropped: later calls fail at once, the same way */
 	t0 = rpcclnt_now_ms();
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e2), -EBADMSG);
-	assert_true(rpcclnt_now_ms() - t0 < 50);
+	assert_true(rpcclnt_now_ms() - t0 < 100);
 	assert_int_equal(e2.errnum, EMSGSIZE);
 	rpcclnt_transport_free(t);
 	fake_stop(&f);
@@ -1476,7 +1476,7 @@ static void test_null_fragments_over_bound_refused(void **state)
 	t0 = rpcclnt_now_ms();
 	assert_int_equal(rpcclnt_transport_null(t, t0 + 2000, &e), -EBADMSG);
 	got = __atomic_load_n(&recv_bytes, __ATOMIC_RELAXED);
-	assert_true(rpcclnt_now_ms() - t0 < 200);
+	assert_true(rpcclnt_now_ms() - t0 < 500);
 	assert_int_equal(e.errnum, EMSGSIZE);
 	/* the first fragment and both marks, nothing of the second fragment */
 	assert_int_equal(got, 4 + 40960 + 4);
@@ -1529,7 +1529,7 @@ static void test_probe_garbage_is_prompt(void **state)
 	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
 	assert_int_equal(r.error.rpc_stat, RPC_CANTDECODERES);
 	assert_int_equal(r.minor_tested, 0);
-	assert_true(r.timing.total_us < 200000); /* not the 2 s deadline */
+	assert_true(r.timing.total_us < 500000); /* not the 2 s deadline */
 
 	/* a good header before an undecodable COMPOUND4res: same, at the first COMPOUND */
 	fake_start(&f, steps2, 2);
@@ -1538,7 +1538,7 @@ static void test_probe_garbage_is_prompt(void **state)
 	assert_int_equal(r.error.kind, RPCCLNT_ERROR_GARBAGE);
 	assert_int_equal(r.minor_accepted, 0);
 	assert_int_equal(r.ncompounds, 1);
-	assert_true(r.timing.total_us < 200000);
+	assert_true(r.timing.total_us < 500000);
 }
 
 static void test_probe_huge_record_is_prompt(void **state)
@@ -1558,7 +1558,7 @@ static void test_probe_huge_record_is_prompt(void **state)
 	assert_int_equal(r.error.errnum, EMSGSIZE);
 	assert_int_equal(r.minor_tested, 0);
 	assert_int_equal(r.minor_accepted, 0);
-	assert_true(r.timing.total_us < 200000);
+	assert_true(r.timing.total_us < 500000);
 	assert_true(got <= RPCCLNT_REPLY_MAX);
 	assert_true(f.huge_cut);
 }
