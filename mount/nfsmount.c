@@ -139,7 +139,7 @@ static void report_probe_failure(const struct nfsmount *m, const struct sockaddr
 		break;
 	case -EPROTONOSUPPORT:
 		/* detail already starts with "requested NFS version ... not supported" */
-		log_error("%s: %s%s", a, detail, ns);
+		log_error("%s%s: %s", a, ns, detail);
 		break;
 	default:
 		log_error("probe of %s%s failed while mounting %s: %s", a, ns, m->source, detail);
