@@ -36,6 +36,13 @@ struct nfsmount {
 	struct nfs_spec spec;
 	struct mount_options opts;
 	struct netns_spec netns;
+	/*
+	 * Optional, owned by the caller (-EBADF: none): a UTS namespace for the
+	 * FSCONFIG_CMD_CREATE step.  The kernel takes the nodename of the NFSv4
+	 * client-ID string from the task that runs it, so nsmount --target runs
+	 * it in a worker inside the container's UTS namespace.
+	 */
+	int create_utsns_fd;
 	/* state */
 	int netns_fd;
 	uint64_t cookie;
