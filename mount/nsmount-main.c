@@ -2,37 +2,72 @@
 /*
  * nsmount: probe an NFSv4 server from a network namespace, or mount an export
  * into a container (its netns for the transport, its mount ns for the mount).
+ *
+ * Mounting runs the pipeline mount.nfs4 uses (mount/nfsmount.c: resolve and
+ * probe in the netns, client identifier, fsopen in the netns, fsconfig,
+ * FSCONFIG_CMD_CREATE, fsmount) and then attaches the detached mount in a
+ * forked, single-threaded worker: setns(CLONE_NEWNS) into the container's
+ * mount namespace, resolve DIR once with openat2(RESOLVE_IN_ROOT |
+ * RESOLVE_NO_MAGICLINKS) from the container's root fd, move_mount() fd to fd.
+ * No path is walked twice and no symlink in the container can lead outside
+ * its root.  A target named by PID is pinned with a pidfd; if it exits before
+ * the mount is attached (or while it is), nothing stays mounted.
+ *
+ * Test hook (documented in tests/vm/t-nsmount-target-exits.sh): with
+ * NSMOUNT_TEST_STALL_BEFORE_ATTACH_MS=N in the environment, nsmount says so on
+ * stderr and sleeps N ms (at most 30 s) between creating the mount and
+ * attaching it, so a test can kill the target at that point.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
-#include <sys/ioctl.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/macro.h"
 #include "common/parse.h"
+#include "common/worker.h"
 #include "mount/nfsmount.h"
+
+#define PID_MAX_LIMIT 4194304
+#define CAP_SYS_ADMIN_BIT 21
+#define PROC_USER_INIT_INO 0xEFFFFFFDU /* include/linux/proc_ns.h */
+#define NS_WORKER_TIMEOUT_MS 30000 /* resolving DIR and move_mount: local work */
+#define TEST_STALL_MAX_MS 30000
+#define TEST_STALL_ENV "NSMOUNT_TEST_STALL_BEFORE_ATTACH_MS"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: nsmount --probe [--netns SPEC] [--json] [-o opts] SERVER:/PATH\n"
-		"       nsmount [--netns SPEC] [--mount-ns SPEC | --target PID] [-o opts] SERVER:/PATH DIR\n"
-		"       nsmount -u [--mount-ns SPEC | --target PID] DIR\n"
+		"usage: nsmount --probe [--netns SPEC] [--json] [-v] [-o opts] SERVER:/PATH\n"
+		"       nsmount [--netns SPEC] [--mount-ns MNTSPEC] [--json] [-v] [-o opts] SERVER:/PATH DIR\n"
+		"       nsmount --target PID [--json] [-v] [-o opts] SERVER:/PATH DIR\n"
+		"       nsmount -u [--mount-ns MNTSPEC | --target PID] [--json] [-v] DIR\n"
 		"SPEC: NAME (/run/netns/NAME), an absolute path to a namespace file, or a PID.\n"
-		"--target PID: that process's network and mount namespaces and its root.\n"
-		"Options: -v verbose, --json machine-readable, -o nfs(5) options.\n");
+		"MNTSPEC: a PID (its mount namespace and its root) or an absolute path to a\n"
+		"  mount namespace file (DIR is then resolved from that namespace's root).\n"
+		"--target PID: that process's network, mount and UTS namespaces and its root.\n"
+		"DIR is resolved inside the target's root: symlinks and \"..\" cannot leave it.\n"
+		"Options: -v verbose, --json machine-readable, -o nfs(5) options.\n"
+		"Needs CAP_SYS_ADMIN in the initial user namespace (root on the host).\n");
 }
 
 static void json_string(const char *s)
@@ -117,48 +152,643 @@ static int do_probe(struct nfsmount *m, bool json)
 	return ok ? EX_OK : EX_FAIL;
 }
 
-/* Open a namespace file named by PID or path and check its type. */
-static int open_ns(const char *spec, const char *kind, int nstype, int *ret_fd)
-{
-	_cleanup_close_ int fd = -EBADF;
-	char path[64];
+/* ---- privileges ------------------------------------------------------------------ */
 
-	if (str_is_digits(spec)) {
-		snprintf(path, sizeof(path), "/proc/%s/ns/%s", spec, kind);
-		spec = path;
-	} else if (spec[0] != '/') {
-		log_error("%s namespace must be a PID or an absolute path: %s", kind, spec);
-		return -EINVAL;
+static void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+/* CAP_SYS_ADMIN in the effective set (from /proc/self/status). */
+static bool have_cap_sys_admin(void)
+{
+	_cleanup_(fclosep) FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long caps;
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			return caps & (1ULL << CAP_SYS_ADMIN_BIT);
+	return geteuid() == 0;
+}
+
+/*
+ * In a user namespace other than the initial one?  The kernel gives the
+ * initial namespaces fixed nsfs inode numbers (PROC_USER_INIT_INO).
+ */
+static bool in_child_userns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) < 0)
+		return false; /* no user namespaces in this kernel, or no /proc: let the kernel say */
+	return st.st_ino != PROC_USER_INIT_INO;
+}
+
+/* Mounting NFS, joining another mount namespace: the kernel wants init-userns CAP_SYS_ADMIN. */
+static bool check_privileges(bool probe)
+{
+	static const char why[] = "the kernel allows NFS mounts and joining a container's namespaces "
+				  "only with CAP_SYS_ADMIN in the initial user namespace (root on the host)";
+
+	if (!have_cap_sys_admin()) {
+		log_error("needs CAP_SYS_ADMIN: %s", why);
+		return false;
 	}
-	fd = open(spec, O_RDONLY | O_CLOEXEC);
+	if (!probe && in_child_userns()) {
+		log_error("running in a user namespace: %s", why);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the target: mount namespace, root, UTS namespace, pinned PID ---------------- */
+
+struct target {
+	char desc[PATH_MAX + 16]; /* "pid 42" or the namespace path, for messages */
+	pid_t pid;                /* > 0: named by a PID, pinned by pidfd */
+	int pidfd;
+	int mntns_fd;             /* -EBADF: the caller's mount namespace */
+	int root_fd;              /* the process's root; -EBADF: the namespace's (or caller's) */
+	int utsns_fd;             /* --target, when it differs from ours */
+};
+
+#define TARGET_INIT { .pidfd = -EBADF, .mntns_fd = -EBADF, .root_fd = -EBADF, .utsns_fd = -EBADF }
+
+static void target_done(struct target *t)
+{
+	closep(&t->pidfd);
+	closep(&t->mntns_fd);
+	closep(&t->root_fd);
+	closep(&t->utsns_fd);
+}
+
+/* The pinned process has exited (a zombie counts as exited). */
+static bool pidfd_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd < 0)
+		return false;
+	return poll(&p, 1, 0) > 0;
+}
+
+/* Still the same, live process?  Logs when not. */
+static bool target_alive(const struct target *t, const char *when)
+{
+	if (t->pid <= 0 || !pidfd_exited(t->pidfd))
+		return true;
+	log_error("target process %d exited %s; nothing was mounted", (int)t->pid, when);
+	return false;
+}
+
+static int open_ns_file(const char *path, int nstype, const char *kind, int *ret_fd)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int type;
+
 	if (fd < 0) {
-		log_error("cannot open %s namespace %s: %s", kind, spec, strerror(errno));
-		return -errno;
+		log_error("cannot open %s namespace %s: %s", kind, path, strerror(errno));
+		return negative_errno();
 	}
-	if (ioctl(fd, NS_GET_NSTYPE) != nstype) {
-		log_error("%s is not a %s namespace", spec, kind);
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != nstype) {
+		log_error("%s is not a %s namespace", path, kind);
 		return -EINVAL;
 	}
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 
-/*
- * Resolve dir inside root (the container's root) without leaving it: symlinks
- * and ".." stay confined, magic links are refused.
- */
-static int open_target_dir(int root_fd, const char *dir, int *ret_fd)
+static bool same_file(int fd, const char *path)
 {
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Open what a mount-ns spec (PID or absolute path) or --target PID names.
+ * For a PID: pidfd first, then the namespace files and the root, then check
+ * the pidfd again, so every fd belongs to that process (not a reused PID).
+ * Returns an exit code.
+ */
+static int target_open(struct target *t, const char *spec, bool full)
+{
+	char path[64];
+	uint64_t pid;
+
+	if (str_is_digits(spec)) {
+		if (parse_uint64(spec, 1, PID_MAX_LIMIT, &pid) < 0) {
+			log_error("invalid PID %s", spec);
+			return EX_USAGE;
+		}
+		t->pid = (pid_t)pid;
+		snprintf(t->desc, sizeof(t->desc), "pid %d", t->pid);
+		t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+		if (t->pidfd < 0) {
+			if (errno == ESRCH)
+				log_error("no process %d", t->pid);
+			else
+				log_error("cannot pin process %d: %s", t->pid, strerror(errno));
+			return EX_USAGE;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", t->pid);
+		if (open_ns_file(path, CLONE_NEWNS, "mount", &t->mntns_fd) < 0)
+			return EX_USAGE;
+		snprintf(path, sizeof(path), "/proc/%d/root", t->pid);
+		t->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (t->root_fd < 0) {
+			log_error("cannot open the root of process %d: %s", t->pid, strerror(errno));
+			return EX_USAGE;
+		}
+		if (full) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/uts", t->pid);
+			if (open_ns_file(path, CLONE_NEWUTS, "UTS", &t->utsns_fd) < 0)
+				return EX_USAGE;
+			if (same_file(t->utsns_fd, "/proc/self/ns/uts"))
+				closep(&t->utsns_fd); /* ours: no worker needed */
+		}
+		return target_alive(t, "while its namespaces were opened") ? EX_OK : EX_FAIL;
+	}
+	if (spec[0] != '/' || full) {
+		log_error("%s must be a PID%s: %s", full ? "--target" : "--mount-ns",
+			  full ? "" : " or an absolute path", spec);
+		return EX_USAGE;
+	}
+	snprintf(t->desc, sizeof(t->desc), "%s", spec);
+	return open_ns_file(spec, CLONE_NEWNS, "mount", &t->mntns_fd) < 0 ? EX_USAGE : EX_OK;
+}
+
+/* ---- work inside the target's mount namespace (forked worker) --------------------- */
+
+enum ns_step {
+	STEP_DONE,
+	STEP_ENTER,    /* setns into the mount namespace */
+	STEP_ROOT,     /* open the namespace's root */
+	STEP_RESOLVE,  /* openat2 DIR */
+	STEP_EXITED,   /* the pinned target exited */
+	STEP_ATTACH,   /* move_mount */
+	STEP_NOT_NFS,  /* -u: DIR is not an NFS mount */
+	STEP_NOT_ROOT, /* -u: DIR is not a mount point */
+	STEP_PARENT,   /* -u: the mount point's directory or name */
+	STEP_UMOUNT,   /* umount2 */
+};
+
+struct ns_result {
+	int32_t step;
+	int32_t err; /* errno */
+	uint64_t mnt_id;
+};
+
+struct ns_job {
+	const struct target *t;
+	const char *dir;
+	int mnt_fd; /* attach: the detached mount */
+	int dir_fd; /* attach: the mount point, resolved by resolve_in_child() */
+};
+
+static int ns_reply(struct worker_reply *reply, enum ns_step step, int err, uint64_t mnt_id)
+{
+	struct ns_result res = { .step = step, .err = err, .mnt_id = mnt_id };
+
+	memcpy(reply->data, &res, sizeof(res));
+	reply->len = sizeof(res);
+	reply->n_fds = 0;
+	return 0;
+}
+
+/* Enter the target's mount namespace only (the mount point is already open). */
+static int ns_enter(const struct target *t)
+{
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (t->mntns_fd >= 0 && setns(t->mntns_fd, CLONE_NEWNS) < 0)
+		return negative_errno();
+	return 0;
+}
+
+/*
+ * In the worker: enter the target's mount namespace (a forked child is single
+ * threaded, as setns(CLONE_NEWNS) requires) and open DIR.  Inside a container
+ * DIR is resolved from its root with RESOLVE_IN_ROOT: symlinks (absolute ones
+ * too) and ".." stay below that root; magic links (/proc/PID/root, ...) are
+ * refused.  In the caller's own namespace DIR is taken like mount(8) does,
+ * relative to the working directory.
+ */
+static int ns_enter_and_open(const struct ns_job *job, int *ret_dir_fd, enum ns_step *ret_step)
+{
+	const struct target *t = job->t;
+	_cleanup_close_ int own_root = -EBADF;
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, root_fd, dir, &how, sizeof(how));
+	int root = AT_FDCWD, fd, r;
 
-	if (fd < 0)
+	r = ns_enter(t);
+	if (r < 0) {
+		*ret_step = STEP_ENTER;
+		return r;
+	}
+	if (t->mntns_fd >= 0) {
+		root = t->root_fd;
+		if (root < 0) {
+			/* setns() put us at the namespace's root. */
+			own_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (own_root < 0) {
+				*ret_step = STEP_ROOT;
+				return negative_errno();
+			}
+			root = own_root;
+		}
+		how.resolve |= RESOLVE_IN_ROOT;
+	}
+	fd = (int)syscall(SYS_openat2, root, job->dir, &how, sizeof(how));
+	if (fd < 0) {
+		*ret_step = STEP_RESOLVE;
 		return negative_errno();
-	*ret_fd = fd;
+	}
+	*ret_dir_fd = fd;
 	return 0;
+}
+
+static uint64_t fd_mount_id(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+/*
+ * Resolve the mount point once, before anything goes over the network, and
+ * hand the fd back: a bad DIR fails before the probe, and the attach later
+ * uses this very fd (no second walk).
+ */
+static int resolve_in_child(void *userdata, struct worker_reply *reply)
+{
+	const struct ns_job *job = userdata;
+	enum ns_step step = STEP_DONE;
+	int r, fd = -EBADF;
+
+	r = ns_enter_and_open(job, &fd, &step);
+	if (r < 0)
+		return ns_reply(reply, step, -r, 0);
+	ns_reply(reply, STEP_DONE, 0, 0);
+	reply->fds[0] = fd;
+	reply->n_fds = 1;
+	return 0;
+}
+
+/* move_mount() from fd to fd: the caller must be in the target's mount namespace. */
+static int attach_in_child(void *userdata, struct worker_reply *reply)
+{
+	const struct ns_job *job = userdata;
+	int r;
+
+	r = ns_enter(job->t);
+	if (r < 0)
+		return ns_reply(reply, STEP_ENTER, -r, 0);
+	if (pidfd_exited(job->t->pidfd))
+		return ns_reply(reply, STEP_EXITED, ESRCH, 0);
+	if (move_mount(job->mnt_fd, "", job->dir_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return ns_reply(reply, STEP_ATTACH, errno, 0);
+	if (pidfd_exited(job->t->pidfd)) {
+		/* It died while we attached: take the mount off again.  Lazily:
+		 * our own fd still holds it; the last close frees it. */
+		if (fchdir(job->mnt_fd) == 0)
+			(void)umount2(".", MNT_DETACH);
+		return ns_reply(reply, STEP_EXITED, ESRCH, 0);
+	}
+	return ns_reply(reply, STEP_DONE, 0, fd_mount_id(job->mnt_fd));
+}
+
+/*
+ * The name under which the mount with id mnt_id hangs in parent_fd: the
+ * last component of the DIR given, else a scan of the directory.
+ */
+static int find_mount_name(int parent_fd, uint64_t mnt_id, const char *dir, char *name, size_t size)
+{
+	_cleanup_close_ int list_fd = -EBADF;
+	const char *base = strrchr(dir, '/');
+	struct statx stx;
+	struct dirent *e;
+	DIR *d;
+	int r = -ENOENT;
+
+	base = base ? base + 1 : dir;
+	if (*base && strlen(base) < size && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+	    statx(parent_fd, base, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+		  STATX_MNT_ID, &stx) == 0 && stx.stx_mnt_id == mnt_id) {
+		snprintf(name, size, "%s", base);
+		return 0;
+	}
+	list_fd = openat(parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (list_fd < 0)
+		return negative_errno();
+	d = fdopendir(list_fd);
+	if (!d)
+		return negative_errno();
+	list_fd = -EBADF; /* the DIR owns it now */
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+			continue;
+		if (statx(parent_fd, e->d_name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+			  STATX_MNT_ID, &stx) == 0 && stx.stx_mnt_id == mnt_id && strlen(e->d_name) < size) {
+			snprintf(name, size, "%s", e->d_name);
+			r = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/*
+ * umount2() takes a path and a mount is busy while any fd holds it, so: find
+ * the mount through DIR (confined like the attach), check it is an NFS mount
+ * root, step to the directory it is mounted on, close the fd and unmount by
+ * the one name below that directory, after checking that the name still
+ * leads to the same mount.  umount2() only acts in the worker's (the
+ * target's) mount namespace, never the host's.
+ */
+static int umount_in_child(void *userdata, struct worker_reply *reply)
+{
+	const struct ns_job *job = userdata;
+	_cleanup_close_ int dir_fd = -EBADF, parent_fd = -EBADF;
+	enum ns_step step = STEP_DONE;
+	char name[NAME_MAX + 1];
+	struct statfs sfs;
+	struct statx stx;
+	uint64_t mnt_id;
+	int r;
+
+	r = ns_enter_and_open(job, &dir_fd, &step);
+	if (r < 0)
+		return ns_reply(reply, step, -r, 0);
+	if (fstatfs(dir_fd, &sfs) < 0 || sfs.f_type != NFS_SUPER_MAGIC)
+		return ns_reply(reply, STEP_NOT_NFS, EINVAL, 0);
+	if (statx(dir_fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return ns_reply(reply, STEP_NOT_ROOT, EOPNOTSUPP, 0);
+	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return ns_reply(reply, STEP_NOT_ROOT, EINVAL, 0);
+	mnt_id = stx.stx_mnt_id;
+	/* ".." of a mount's root is the directory its mount point is in. */
+	parent_fd = openat(dir_fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent_fd < 0)
+		return ns_reply(reply, STEP_PARENT, errno, mnt_id);
+	r = find_mount_name(parent_fd, mnt_id, job->dir, name, sizeof(name));
+	if (r < 0)
+		return ns_reply(reply, STEP_PARENT, -r, mnt_id);
+	closep(&dir_fd);
+	if (fchdir(parent_fd) < 0)
+		return ns_reply(reply, STEP_PARENT, errno, mnt_id);
+	closep(&parent_fd);
+	if (statx(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+		  STATX_MNT_ID, &stx) < 0 || stx.stx_mnt_id != mnt_id)
+		return ns_reply(reply, STEP_PARENT, ESTALE, mnt_id);
+	if (umount2(name, UMOUNT_NOFOLLOW) < 0)
+		return ns_reply(reply, STEP_UMOUNT, errno, mnt_id);
+	return ns_reply(reply, STEP_DONE, 0, mnt_id);
+}
+
+/*
+ * Run job in a worker until deadline_ms; returns 0 with *ret filled (and
+ * *ret_fd, if given and the job sent one), or -errno of the machinery.
+ */
+static int ns_worker(worker_fn fn, struct ns_job *job, uint64_t deadline_ms, struct ns_result *ret,
+		     int *ret_fd)
+{
+	struct worker_reply reply;
+	int r;
+
+	r = netns_worker_run(NULL, -1, 0, fn, job, deadline_ms, &reply);
+	if (r < 0)
+		return r;
+	if (reply.len != sizeof(*ret)) {
+		worker_reply_close(&reply);
+		return -EBADMSG;
+	}
+	memcpy(ret, reply.data, sizeof(*ret));
+	if (ret_fd && reply.n_fds == 1) {
+		*ret_fd = reply.fds[0];
+		reply.n_fds = 0;
+	}
+	worker_reply_close(&reply);
+	return 0;
+}
+
+static const char *where(const struct target *t, char *buf, size_t size)
+{
+	if (t->mntns_fd < 0)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, " in mount namespace %s", t->desc);
+	return buf;
+}
+
+/* Messages for the steps both jobs share; returns the exit code. */
+static int report_ns_step(const struct target *t, const struct ns_result *res, const char *dir)
+{
+	char w[PATH_MAX + 40];
+
+	where(t, w, sizeof(w));
+	switch (res->step) {
+	case STEP_ENTER:
+		log_error("cannot enter mount namespace %s: %s", t->desc, strerror(res->err));
+		return EX_SYSERR;
+	case STEP_ROOT:
+		log_error("cannot open the root of mount namespace %s: %s", t->desc, strerror(res->err));
+		return EX_SYSERR;
+	case STEP_RESOLVE:
+		if (res->err == ELOOP)
+			log_error("mount point %s%s: too many symlinks, or a /proc magic link (refused)",
+				  dir, w);
+		else if (res->err == ENOENT)
+			log_error("mount point %s does not exist%s", dir, w);
+		else
+			log_error("mount point %s%s: %s", dir, w, strerror(res->err));
+		return EX_FAIL;
+	case STEP_EXITED:
+		log_error("target process %d exited while attaching; nothing was mounted", (int)t->pid);
+		return EX_FAIL;
+	default:
+		log_error("%s%s: %s", dir, w, strerror(res->err));
+		return EX_FAIL;
+	}
+}
+
+/* ---- mount and unmount -------------------------------------------------------------- */
+
+static void test_stall_before_attach(void)
+{
+	const char *s = getenv(TEST_STALL_ENV);
+	uint64_t ms;
+
+	if (!s || parse_uint64(s, 0, TEST_STALL_MAX_MS, &ms) < 0 || ms == 0)
+		return;
+	log_error("test hook: stalling %llu ms before attaching", (unsigned long long)ms);
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void json_result(bool ok, const char *verb, const char *dir, const struct target *t,
+			const struct nfsmount *m, uint64_t mnt_id, int code)
+{
+	printf("{\"%s\":%s,\"dir\":", verb, ok ? "true" : "false");
+	json_string(dir);
+	printf(",\"mount_ns\":");
+	json_string(t->desc[0] ? t->desc : "caller's");
+	if (t->pid > 0)
+		printf(",\"target_pid\":%d", (int)t->pid);
+	if (m) {
+		char addr[64] = "";
+
+		if (m->server.ss_family)
+			addr_to_string(&m->server, addr, sizeof(addr));
+		printf(",\"source\":");
+		json_string(m->source);
+		printf(",\"address\":");
+		json_string(addr);
+		printf(",\"netns\":");
+		json_string(m->netns_desc);
+		printf(",\"netns_cookie\":%llu,\"minor_version\":%d,\"clientaddr\":",
+		       (unsigned long long)m->cookie, ok ? m->minor_version : -1);
+		json_string(m->clientaddr);
+	}
+	printf(",\"mount_id\":%llu,\"exit_code\":%d}\n", (unsigned long long)mnt_id, code);
+}
+
+static int do_mount(struct nfsmount *m, const struct target *t, const char *dir, bool json)
+{
+	_cleanup_close_ int mnt_fd = -EBADF, dir_fd = -EBADF;
+	struct ns_job job = { .t = t, .dir = dir, .mnt_fd = -EBADF, .dir_fd = -EBADF };
+	struct ns_result res = { 0 };
+	bool bg = false;
+	char w[PATH_MAX + 40];
+	int r;
+
+	where(t, w, sizeof(w));
+	if (m->opts.background || m->opts.remount) {
+		log_error("%s is not supported by nsmount", m->opts.background ? "bg" : "remount");
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < m->opts.n_ignored; i++)
+		log_verbose("ignoring option %s", m->opts.ignored[i]);
+
+	/* The mount point first: one walk, and a bad DIR costs no network traffic. */
+	r = ns_worker(resolve_in_child, &job, monotonic_ms() + NS_WORKER_TIMEOUT_MS, &res, &dir_fd);
+	if (r < 0) {
+		log_error("cannot resolve mount point %s%s: worker: %s", dir, w, strerror(-r));
+		return EX_SYSERR;
+	}
+	if (res.step != STEP_DONE)
+		return report_ns_step(t, &res, dir);
+	if (dir_fd < 0) {
+		log_error("cannot resolve mount point %s%s: no fd from the worker", dir, w);
+		return EX_SOFTWARE;
+	}
+	log_verbose("mount point %s%s resolved", dir, w);
+
+	if (!target_alive(t, "before the probe"))
+		return EX_FAIL;
+	r = nfsmount_probe_with_retry(m, &bg);
+	if (r != EX_OK)
+		return r;
+	if (!target_alive(t, "during the probe"))
+		return EX_FAIL;
+	if (t->utsns_fd >= 0) {
+		m->create_utsns_fd = t->utsns_fd;
+		log_verbose("creating the mount in the UTS namespace of %s (client-ID nodename)", t->desc);
+	}
+	r = nfsmount_create(m, &mnt_fd);
+	if (r != EX_OK)
+		return r;
+	test_stall_before_attach();
+	if (!target_alive(t, "before the mount was attached"))
+		return EX_FAIL; /* mnt_fd closes: the detached mount goes away */
+
+	job.mnt_fd = mnt_fd;
+	job.dir_fd = dir_fd;
+	r = ns_worker(attach_in_child, &job, monotonic_ms() + NS_WORKER_TIMEOUT_MS, &res, NULL);
+	if (r < 0) {
+		log_error("cannot attach %s on %s%s: worker: %s", m->source, dir, w, strerror(-r));
+		return EX_SYSERR;
+	}
+	if (res.step == STEP_ATTACH) {
+		if (res.err == EBUSY)
+			log_error("%s%s is busy or already mounted", dir, w);
+		else if (res.err == ENOENT)
+			log_error("cannot attach %s on %s%s: the mount point was removed meanwhile",
+				  m->source, dir, w);
+		else if (res.err == EINVAL)
+			log_error("cannot attach %s on %s%s: the mount point left the mount namespace "
+				  "meanwhile (unmounted?)", m->source, dir, w);
+		else
+			log_error("cannot attach %s on %s%s: %s", m->source, dir, w, strerror(res.err));
+		return EX_FAIL;
+	}
+	if (res.step != STEP_DONE)
+		return report_ns_step(t, &res, dir);
+	log_verbose("mounted %s on %s%s (mount id %llu)", m->source, dir, w,
+		    (unsigned long long)res.mnt_id);
+	if (json)
+		json_result(true, "mounted", dir, t, m, res.mnt_id, EX_OK);
+	return EX_OK;
+}
+
+static int do_umount(const struct target *t, const char *dir, bool json)
+{
+	struct ns_job job = { .t = t, .dir = dir, .mnt_fd = -EBADF, .dir_fd = -EBADF };
+	struct ns_result res = { 0 };
+	char w[PATH_MAX + 40];
+	int r;
+
+	if (t->pid > 0 && !target_alive(t, "before the unmount"))
+		return EX_FAIL;
+	/* Not bounded here: the last umount of a superblock runs the NFS client's
+	 * teardown (DESTROY_SESSION, ...) in the worker, bounded by the kernel's
+	 * timeouts as for umount.nfs4; killing it then would not undo the umount. */
+	r = ns_worker(umount_in_child, &job, UINT64_MAX, &res, NULL);
+	if (r < 0) {
+		log_error("cannot unmount %s%s: worker: %s", dir, where(t, w, sizeof(w)), strerror(-r));
+		return EX_SYSERR;
+	}
+	where(t, w, sizeof(w));
+	switch (res.step) {
+	case STEP_DONE:
+		log_verbose("%s%s: unmounted (mount id %llu)", dir, w, (unsigned long long)res.mnt_id);
+		if (json)
+			json_result(true, "unmounted", dir, t, NULL, res.mnt_id, EX_OK);
+		return EX_OK;
+	case STEP_NOT_NFS:
+		log_error("%s%s: not an NFS filesystem", dir, w);
+		return EX_USAGE;
+	case STEP_NOT_ROOT:
+		log_error("%s%s: not a mount point", dir, w);
+		return EX_USAGE;
+	case STEP_PARENT:
+		log_error("%s%s: cannot find where the mount is attached: %s", dir, w,
+			  res.err == ESTALE ? "it moved meanwhile" : strerror(res.err));
+		return EX_FAIL;
+	case STEP_UMOUNT:
+		log_error("%s%s: %s", dir, w, res.err == EBUSY ? "device is busy" : strerror(res.err));
+		return res.err == EBUSY ? EX_FILEIO : EX_FAIL;
+	case STEP_RESOLVE:
+		log_error("%s%s: %s", dir, w, strerror(res.err));
+		return EX_USAGE;
+	default:
+		return report_ns_step(t, &res, dir);
+	}
 }
 
 int main(int argc, char **argv)
@@ -177,7 +807,7 @@ int main(int argc, char **argv)
 	};
 	const char *netns = NULL, *mountns = NULL, *target = NULL, *options = NULL;
 	bool probe = false, json = false, unmount = false;
-	_cleanup_close_ int mnt_fd = -EBADF, mntns_fd = -EBADF, root_fd = -EBADF, dir_fd = -EBADF;
+	struct target t = TARGET_INIT;
 	struct nfsmount m;
 	int c, r;
 
@@ -216,6 +846,10 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	if (probe && unmount) {
+		log_error("--probe and -u do not go together");
+		return EX_USAGE;
+	}
 	if (target && (mountns || (netns && !probe))) {
 		log_error("--target PID already names the network and mount namespaces");
 		return EX_USAGE;
@@ -224,16 +858,17 @@ int main(int argc, char **argv)
 		log_error("--target needs a PID: %s", target);
 		return EX_USAGE;
 	}
-	if (geteuid() != 0) {
-		log_error("needs root (CAP_SYS_ADMIN in the initial user namespace): the kernel "
-			  "refuses NFS mounts from user namespaces");
+	if (unmount && (netns || options)) {
+		log_error("-u takes no %s: unmounting uses no network", netns ? "--netns" : "-o");
 		return EX_USAGE;
 	}
+	if (optind != argc - (probe || unmount ? 1 : 2)) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (!check_privileges(probe))
+		return EX_USAGE;
 	if (probe) {
-		if (optind != argc - 1) {
-			usage(stderr);
-			return EX_USAGE;
-		}
 		r = nfsmount_init(&m, argv[optind], options, false, netns ? netns : target);
 		if (r == EX_OK)
 			r = do_probe(&m, json);
@@ -241,83 +876,19 @@ int main(int argc, char **argv)
 		return r;
 	}
 
-	if (unmount) {
-		if (optind != argc - 1) {
-			usage(stderr);
-			return EX_USAGE;
-		}
-	} else if (optind != argc - 2) {
-		usage(stderr);
-		return EX_USAGE;
+	r = EX_OK;
+	if (target || mountns)
+		r = target_open(&t, target ? target : mountns, target != NULL);
+	if (r == EX_OK && unmount) {
+		r = do_umount(&t, argv[optind], json);
+	} else if (r == EX_OK) {
+		r = nfsmount_init(&m, argv[optind], options, false, netns ? netns : target);
+		if (r == EX_OK)
+			r = do_mount(&m, &t, argv[optind + 1], json);
+		nfsmount_done(&m);
 	}
-	if (target)
-		mountns = target;
-	if (mountns && open_ns(mountns, "mnt", CLONE_NEWNS, &mntns_fd) < 0)
-		return EX_USAGE;
-	if (mntns_fd >= 0) {
-		char root[64];
-
-		/* The container's root, taken before we switch mount namespace. */
-		snprintf(root, sizeof(root), "/proc/%s/root", str_is_digits(mountns) ? mountns : "self");
-		root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root_fd < 0) {
-			log_error("cannot open the root of %s: %s", mountns, strerror(errno));
-			return EX_USAGE;
-		}
-	}
-
-	if (unmount) {
-		const char *dir = argv[optind];
-		struct statfs sfs;
-		char path[64];
-
-		if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0) {
-			log_error("cannot enter mount namespace %s: %s", mountns, strerror(errno));
-			return EX_SYSERR;
-		}
-		r = open_target_dir(root_fd >= 0 ? root_fd : AT_FDCWD, dir, &dir_fd);
-		if (r < 0) {
-			log_error("%s: %s", dir, strerror(-r));
-			return EX_USAGE;
-		}
-		if (fstatfs(dir_fd, &sfs) < 0 || sfs.f_type != NFS_SUPER_MAGIC) {
-			log_error("%s: not an NFS filesystem", dir);
-			return EX_USAGE;
-		}
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", dir_fd);
-		if (umount2(path, 0) < 0) {
-			log_error("%s: %s", dir, errno == EBUSY ? "device is busy" : strerror(errno));
-			return errno == EBUSY ? EX_FILEIO : EX_FAIL;
-		}
-		return EX_OK;
-	}
-
-	r = nfsmount_init(&m, argv[optind], options, false, netns ? netns : target);
-	if (r == EX_OK)
-		r = nfsmount_probe(&m, false) == 0 ? EX_OK : EX_FAIL;
-	if (r == EX_OK)
-		r = nfsmount_create(&m, &mnt_fd);
-	if (r == EX_OK) {
-		const char *dir = argv[optind + 1];
-
-		if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0) {
-			log_error("cannot enter mount namespace %s: %s", mountns, strerror(errno));
-			r = EX_SYSERR;
-		} else if ((r = open_target_dir(root_fd >= 0 ? root_fd : AT_FDCWD, dir, &dir_fd)) < 0) {
-			log_error("mount point %s: %s", dir, strerror(-r));
-			r = EX_FAIL;
-		} else if (move_mount(mnt_fd, "", dir_fd, "",
-				      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-			log_error("cannot attach %s on %s: %s", m.source, dir, strerror(errno));
-			r = EX_FAIL;
-		} else {
-			r = EX_OK;
-			if (json)
-				printf("{\"mounted\":true,\"source\":\"%s\",\"dir\":\"%s\",\"netns_cookie\":%llu}\n",
-				       m.source, dir, (unsigned long long)m.cookie);
-			log_verbose("mounted %s on %s", m.source, dir);
-		}
-	}
-	nfsmount_done(&m);
+	if (r != EX_OK && json)
+		json_result(false, unmount ? "unmounted" : "mounted", argv[argc - 1], &t, NULL, 0, r);
+	target_done(&t);
 	return r;
 }
