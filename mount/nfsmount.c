@@ -137,10 +137,15 @@ static void report_probe_failure(const struct nfsmount *m, const struct sockaddr
 	case -EPERM:
 		log_error("access denied by server %s%s while mounting %s (%s)", a, ns, m->source, detail);
 		break;
-	case -EPROTONOSUPPORT:
-		/* detail already starts with "requested NFS version ... not supported" */
-		log_error("%s%s: %s", a, ns, detail);
+	case -EPROTONOSUPPORT: {
+		/* detail repeats the short string first; keep only its explanation */
+		const char *base = rpcclnt_error_string(e);
+		const char *extra = strncmp(detail, base, strlen(base)) == 0 ? detail + strlen(base) : "";
+
+		log_error("requested NFS version or transport protocol is not supported by %s%s%s", a, ns,
+			  extra);
 		break;
+	}
 	default:
 		log_error("probe of %s%s failed while mounting %s: %s", a, ns, m->source, detail);
 		break;
