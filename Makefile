@@ -47,15 +47,13 @@ FRONT_SRC   := $(filter-out %-main.c,$(wildcard mount/*.c))
 RPCGEN_H := $(patsubst rpcclnt/%.x,$(O)/rpcclnt/%.h,$(RPCCLNT_X))
 RPCGEN_C := $(patsubst rpcclnt/%.x,$(O)/rpcclnt/%_xdr.c,$(RPCCLNT_X))
 
-COMMON_OBJ  := $(patsubst %.c,$(O)/%.o,$(COMMON_SRC))
-RPCCLNT_OBJ := $(patsubst %.c,$(O)/%.o,$(RPCCLNT_SRC)) $(RPCGEN_C:.c=.o)
-NSCACHE_OBJ := $(patsubst %.c,$(O)/%.o,$(NSCACHE_SRC))
-FRONT_OBJ   := $(patsubst %.c,$(O)/%.o,$(FRONT_SRC))
+COMMON_OBJ  := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRC))
+RPCCLNT_OBJ := $(patsubst %.c,$(O)/obj/%.o,$(RPCCLNT_SRC)) $(RPCGEN_C:.c=.o)
+NSCACHE_OBJ := $(patsubst %.c,$(O)/obj/%.o,$(NSCACHE_SRC))
+FRONT_OBJ   := $(patsubst %.c,$(O)/obj/%.o,$(FRONT_SRC))
 
-LIBS_A := $(O)/libnsnfs-mount.a $(O)/librpcclnt.a $(O)/libnsnfs-common.a
-ifneq ($(NSCACHE_SRC),)
-LIBS_A := $(O)/libnscache.a $(LIBS_A)
-endif
+# Link order: users before what they use.
+LIBS_A := $(O)/libnsnfs-mount.a $(O)/libnscache.a $(O)/librpcclnt.a $(O)/libnsnfs-common.a
 
 # Front ends: one binary per main source.  umount.nfs4, mount.nfs and
 # umount.nfs are links to mount.nfs4 (it dispatches on argv[0]), as in nfs-utils.
@@ -92,7 +90,9 @@ $(RPCGEN_C:.c=.o): %.o: %.c
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
 
 # ---- objects and libraries ---------------------------------------------------
-$(O)/%.o: %.c $(RPCGEN_H)
+# Objects live under obj/ so that binaries (build/nscache) never collide with
+# a source directory's object directory.
+$(O)/obj/%.o: %.c $(RPCGEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -105,11 +105,11 @@ $(O)/libnsnfs-mount.a: $(FRONT_OBJ)
 $(O)/libnscache.a: $(NSCACHE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(O)/mount.nfs4: $(O)/mount/mount-main.o $(LIBS_A)
+$(O)/mount.nfs4: $(O)/obj/mount/mount-main.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(O)/nsmount: $(O)/mount/nsmount-main.o $(LIBS_A)
+$(O)/nsmount: $(O)/obj/mount/nsmount-main.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(O)/nscache: $(O)/nscache/nscache-cli.o $(LIBS_A)
+$(O)/nscache: $(O)/obj/nscache/nscache-cli.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(addprefix $(O)/,$(MOUNT_LINKS)): $(O)/mount.nfs4
 	ln -sf mount.nfs4 $@
@@ -200,5 +200,5 @@ format:
 clean:
 	rm -rf $(O) build-asan
 
--include $(ALL_OBJ:.o=.d) $(patsubst %.c,$(O)/%.d,$(wildcard mount/*-main.c nscache/nscache-cli.c)) \
+-include $(ALL_OBJ:.o=.d) $(patsubst %.c,$(O)/obj/%.d,$(wildcard mount/*-main.c nscache/nscache-cli.c)) \
 	$(addsuffix .d,$(UNIT_BIN))

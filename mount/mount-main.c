@@ -22,6 +22,8 @@
 #include "common/parse.h"
 #include "common/worker.h"
 #include "mount/nfsmount.h"
+#include "mount/registry.h"
+#include "nscache/nscache.h"
 
 static void usage_mount(FILE *out)
 {
@@ -249,7 +251,12 @@ static int do_mount(int argc, char **argv)
 				log_error("cannot attach %s on %s: %s", source, dir, strerror(e));
 			r = EX_FAIL;
 		} else {
+			_cleanup_free_ char *abs = realpath(dir, NULL);
+			uint64_t mnt_ns = 0;
+
 			log_verbose("mounted %s on %s", source, dir);
+			(void)nscache_self_mnt_ns(&mnt_ns);
+			registry_record_mount(&m, mnt_fd, abs ? abs : dir, mnt_ns);
 		}
 	}
 	nfsmount_done(&m);
@@ -262,6 +269,7 @@ static int do_umount(int argc, char **argv)
 	int flags = 0, c;
 	bool remount_ro = false;
 	struct statfs sfs;
+	struct registry_umount reg;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && strcmp(argv[1], "-h") == 0) {
@@ -307,6 +315,7 @@ static int do_umount(int argc, char **argv)
 		log_error("%s: not an NFS filesystem", dir);
 		return EX_USAGE;
 	}
+	registry_prepare_umount(AT_FDCWD, dir, &reg);
 	if (umount2(dir, flags | UMOUNT_NOFOLLOW) < 0) {
 		int e = errno;
 
@@ -321,6 +330,7 @@ static int do_umount(int argc, char **argv)
 		return e == EBUSY ? EX_FILEIO : EX_FAIL;
 	}
 	log_verbose("%s: unmounted", dir);
+	registry_release_mount(&reg, dir);
 	return EX_OK;
 }
 
