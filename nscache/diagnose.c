@@ -485,8 +485,9 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		f->cookie = rec.netns[j].cookie;
 		record_label(&rec.netns[j], f->netns, sizeof(f->netns));
 		snprintf(f->message, sizeof(f->message),
-			 "netns record %.64s (cookie %llu, %u mounts): no reachable netns has that cookie",
-			 f->netns, (unsigned long long)f->cookie, rec.netns[j].refcount);
+			 "netns record %.64s (cookie %llu, %u mount%s recorded): no reachable netns has that cookie",
+			 f->netns, (unsigned long long)f->cookie, rec.netns[j].refcount,
+			 rec.netns[j].refcount == 1 ? "" : "s");
 	}
 	for (size_t j = 0; j < rec.n_servers; j++) {
 		const struct nscache_server *s = &rec.servers[j];
@@ -510,8 +511,9 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		f->server = s->addr;
 		snprintf(f->netns, sizeof(f->netns), "%s", w.v[k].label);
 		snprintf(f->message, sizeof(f->message),
-			 "server record %s in netns %.64s (%u mounts): not in that netns's nfsfs/servers",
-			 nscache_addr_to_string(&s->addr, true, a, sizeof(a)), f->netns, s->refcount);
+			 "server record %s in netns %.64s (%u mount%s recorded): not in that netns's nfsfs/servers",
+			 nscache_addr_to_string(&s->addr, true, a, sizeof(a)), f->netns, s->refcount,
+			 s->refcount == 1 ? "" : "s");
 	}
 	for (size_t j = 0; j < rec.n_mounts; j++) {
 		const struct nscache_mount *rm = &rec.mounts[j];
