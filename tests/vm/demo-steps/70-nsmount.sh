@@ -23,11 +23,11 @@ say "nsmount --target PID: resolve the name and probe from the container's netns
 show "$NSM" --target "$pid" -v files.ctr:/ /mnt/data
 
 say "The container's view: the mount is at /mnt/data, the file is there."
-show grep nfs4 "/proc/$pid/mounts"
+show grep ' nfs4 ' "/proc/$pid/mounts"
 show nsenter -t "$pid" -m /bin/busybox cat /mnt/data/shop.txt
 say "The host's view: no NFS mount in its mount namespace, and the kernel client" \
 	"lives in the container's netns only."
-show sh -c "grep nfs4 /proc/self/mounts || echo '(no NFS mount in the host mount namespace)'"
+show sh -c "grep ' nfs4 ' /proc/self/mounts || echo '(no NFS mount in the host mount namespace)'"
 assert_eq "the host sees no NFS mount" "" "$(host_nfs_mounts)"
 show cat "/proc/$pid/net/nfsfs/servers"
 show sh -c 'grep -h "^name" /proc/fs/nfsd/clients/*/info'
@@ -43,5 +43,5 @@ assert_fails "nothing mounted on the host's directory" mountpoint -q /tmp/nsnfs/
 
 say "Unmount from the host, again by PID."
 show "$NSM" -u --target "$pid" /mnt/data
-show sh -c "grep nfs4 /proc/$pid/mounts || echo '(no NFS mount in the container)'"
+show sh -c "grep ' nfs4 ' /proc/$pid/mounts || echo '(no NFS mount in the container)'"
 ctr_stop shop
