@@ -850,7 +850,7 @@ static int cmd_show(struct nscache *c, int argc, char **argv)
 	uint64_t cookies[64];
 	int n_cookies = 0, ch, r;
 
-	while ((ch = getopt_long(argc, argv, "+n:c:m:s:jph", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "n:c:m:s:jph", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			netns = optarg;
@@ -1009,7 +1009,7 @@ static int cmd_drop(struct nscache *c, int argc, char **argv)
 	int n_cookies = 0, ch, r, rc = EXIT_OK;
 	unsigned flags = 0;
 
-	while ((ch = getopt_long(argc, argv, "+n:c:s:fjh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "n:c:s:fjh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			netns = optarg;
@@ -1176,7 +1176,7 @@ static int cmd_gc(struct nscache *c, int argc, char **argv)
 	unsigned flags = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "+kjh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "kjh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			flags |= NSCACHE_GC_KEEP_NETNS;
@@ -1239,7 +1239,7 @@ static int cmd_watch(struct nscache *c, int argc, char **argv)
 	sigset_t mask;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "+i:jvh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:jvh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			if (parse_uint64(optarg, 1, 86400, &secs) < 0) {
@@ -1304,7 +1304,7 @@ static int cmd_diagnose(int argc, char **argv)
 	struct nscache_diagnosis *d = NULL;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "+jpvh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jpvh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			arg.json = true;
@@ -1511,7 +1511,7 @@ static int cmd_register(struct nscache *c, int argc, char **argv)
 	char buf[128], host[NSCACHE_NAME_MAX + 1] = "";
 	int ch, r, rc = EXIT_ERROR;
 
-	while ((ch = getopt_long(argc, argv, "+n:s:i:j", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "n:s:i:j", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			netns = optarg;
@@ -1650,7 +1650,7 @@ static int cmd_release(struct nscache *c, int argc, char **argv)
 	char a[80];
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "+um:j", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "um:j", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			do_umount = true;
@@ -1801,7 +1801,7 @@ static int cmd_bench(int argc, char **argv)
 	struct nscache_mount *m = NULL;
 	int ch, r, rc = EXIT_ERROR;
 
-	while ((ch = getopt_long(argc, argv, "+o:j", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:j", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			if (parse_uint64(optarg, 100, 100000000, &ops) < 0)
@@ -2076,7 +2076,7 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
-	optind = 1;
+	optind = 0; /* a full re-initialisation of getopt for the command's own options */
 
 	if (strcmp(cmd, "diagnose") == 0)
 		return cmd_diagnose(argc, argv);
@@ -2104,7 +2104,7 @@ int main(int argc, char **argv)
 			{},
 		};
 
-		while ((ch = getopt_long(argc, argv, "+jp", lo, NULL)) != -1) {
+		while ((ch = getopt_long(argc, argv, "jp", lo, NULL)) != -1) {
 			if (ch == 'j')
 				arg.json = true;
 			else if (ch == 'p')

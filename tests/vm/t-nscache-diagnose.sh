@@ -11,14 +11,8 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
 
-NSC=
-for b in "$NSNFS_BUILD/nscache" "$NSNFS_BUILD/nscache/nscache"; do
-	if [ -f "$b" ] && [ -x "$b" ]; then
-		NSC=$b
-		break
-	fi
-done
-[ -n "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD"
+NSC=$NSNFS_BUILD/nscache
+[ -f "$NSC" ] && [ -x "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD (make)"
 CTR_PID=
 nsc_cleanup() {
 	[ -z "$CTR_PID" ] || kill -9 "$CTR_PID" 2>/dev/null || true

@@ -9,15 +9,8 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
 
-# The CLI: $NSNFS_BUILD/nscache (or inside the object dir of that name, see nscache/README.md).
-NSC=
-for b in "$NSNFS_BUILD/nscache" "$NSNFS_BUILD/nscache/nscache"; do
-	if [ -f "$b" ] && [ -x "$b" ]; then
-		NSC=$b
-		break
-	fi
-done
-[ -n "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD"
+NSC=$NSNFS_BUILD/nscache
+[ -f "$NSC" ] && [ -x "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD (make)"
 WATCH_PID=
 WATCH_LOG=/tmp/nscache-watch.log
 nsc_cleanup() {
