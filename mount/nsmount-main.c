@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +47,8 @@
 #include "common/parse.h"
 #include "common/worker.h"
 #include "mount/nfsmount.h"
+#include "mount/registry.h"
+#include "nscache/nscache.h"
 
 #define PID_MAX_LIMIT 4194304
 #define CAP_SYS_ADMIN_BIT 21
@@ -342,6 +345,7 @@ struct ns_result {
 	int32_t step;
 	int32_t err; /* errno */
 	uint64_t mnt_id;
+	uint64_t dev; /* -u: the superblock's device (for nscache) */
 };
 
 struct ns_job {
@@ -527,7 +531,7 @@ static int umount_in_child(void *userdata, struct worker_reply *reply)
 	char name[NAME_MAX + 1];
 	struct statfs sfs;
 	struct statx stx;
-	uint64_t mnt_id;
+	uint64_t mnt_id, dev;
 	int r;
 
 	r = ns_enter_and_open(job, &dir_fd, &step);
@@ -541,6 +545,7 @@ static int umount_in_child(void *userdata, struct worker_reply *reply)
 	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		return ns_reply(reply, STEP_NOT_ROOT, EINVAL, 0);
 	mnt_id = stx.stx_mnt_id;
+	dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	/* ".." of a mount's root is the directory its mount point is in. */
 	parent_fd = openat(dir_fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (parent_fd < 0)
@@ -557,7 +562,9 @@ static int umount_in_child(void *userdata, struct worker_reply *reply)
 		return ns_reply(reply, STEP_PARENT, ESTALE, mnt_id);
 	if (umount2(name, UMOUNT_NOFOLLOW) < 0)
 		return ns_reply(reply, STEP_UMOUNT, errno, mnt_id);
-	return ns_reply(reply, STEP_DONE, 0, mnt_id);
+	ns_reply(reply, STEP_DONE, 0, mnt_id);
+	((struct ns_result *)reply->data)->dev = dev;
+	return 0;
 }
 
 /*
@@ -668,6 +675,31 @@ static void json_result(bool ok, const char *verb, const char *dir, const struct
 	printf(",\"mount_id\":%llu,\"exit_code\":%d}\n", (unsigned long long)mnt_id, code);
 }
 
+/* The target's mount namespace (inode), for nscache records. */
+static uint64_t target_mnt_ns(const struct target *t)
+{
+	struct stat st;
+	uint64_t ino = 0;
+
+	if (t->mntns_fd >= 0)
+		return fstat(t->mntns_fd, &st) == 0 ? (uint64_t)st.st_ino : 0;
+	(void)nscache_self_mnt_ns(&ino);
+	return ino;
+}
+
+/*
+ * Bookkeeping in nscache, as mount.nfs4 does (never fails the mount).  The
+ * mount point is recorded as seen in the target's namespace: DIR as given
+ * inside a container's root, the absolute path in the caller's namespace.
+ */
+static void record_mount(const struct nfsmount *m, const struct target *t, int mnt_fd,
+			 const char *dir)
+{
+	_cleanup_free_ char *abs = t->mntns_fd < 0 ? realpath(dir, NULL) : NULL;
+
+	registry_record_mount(m, mnt_fd, abs ? abs : dir, target_mnt_ns(t));
+}
+
 static int do_mount(struct nfsmount *m, const struct target *t, const char *dir, bool json)
 {
 	_cleanup_close_ int mnt_fd = -EBADF, dir_fd = -EBADF;
@@ -741,6 +773,7 @@ static int do_mount(struct nfsmount *m, const struct target *t, const char *dir,
 		return report_ns_step(t, &res, dir);
 	log_verbose("mounted %s on %s%s (mount id %llu)", m->source, dir, w,
 		    (unsigned long long)res.mnt_id);
+	record_mount(m, t, mnt_fd, dir);
 	if (json)
 		json_result(true, "mounted", dir, t, m, res.mnt_id, EX_OK);
 	return EX_OK;
@@ -765,11 +798,17 @@ static int do_umount(const struct target *t, const char *dir, bool json)
 	}
 	where(t, w, sizeof(w));
 	switch (res.step) {
-	case STEP_DONE:
+	case STEP_DONE: {
+		struct registry_umount reg = {
+			.mount_id = res.mnt_id, .dev = res.dev, .mnt_ns = target_mnt_ns(t), .known = 1
+		};
+
 		log_verbose("%s%s: unmounted (mount id %llu)", dir, w, (unsigned long long)res.mnt_id);
+		registry_release_mount(&reg, dir);
 		if (json)
 			json_result(true, "unmounted", dir, t, NULL, res.mnt_id, EX_OK);
 		return EX_OK;
+	}
 	case STEP_NOT_NFS:
 		log_error("%s%s: not an NFS filesystem", dir, w);
 		return EX_USAGE;

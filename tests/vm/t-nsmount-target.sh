@@ -32,6 +32,14 @@ assert_fails "host's view of the container root is not a mount" mountpoint -q "$
 ctr_exec ctr-one touch /mnt/data/from-ctr
 assert_ok "a write from the container reached the server" test -e "$EXPORT/from-ctr"
 
+# nscache has the mount, with the container's mount point.
+if [ -x "$NSNFS_BUILD/nscache" ]; then
+	recs=$("$NSNFS_BUILD/nscache" list 2>&1) || true
+	log "nscache list:"$'\n'"$recs"
+	assert_match "nscache records the mount" "/mnt/data" "$recs"
+	log "nscache diagnose: $("$NSNFS_BUILD/nscache" diagnose 2>&1)" || true
+fi
+
 # The transport is the container's: its netns lists the server, the host's not.
 assert_match "the container's netns lists the server" " $(addr_hex "$(srv_addr 1)") " "$(cat "/proc/$pid/net/nfsfs/servers")"
 assert_no_match "the init netns lists no server" "^v4 " "$(nfsfs_servers init)"
@@ -65,6 +73,11 @@ wait_for "$NSM -u --target $pid --json /mnt/data >/tmp/umount.json 2>&1" 10 ||
 	fail "nsmount -u --target failed: $(cat /tmp/umount.json)"
 assert_match "json says unmounted" '^\{"unmounted":true,"dir":"/mnt/data",.*"exit_code":0\}$' "$(cat /tmp/umount.json)"
 assert_eq "the container's mount ns has no NFS mount left" "" "$(ctr_nfs_mounts ctr-one)"
+if [ -x "$NSNFS_BUILD/nscache" ]; then
+	recs=$("$NSNFS_BUILD/nscache" list 2>&1) || true
+	log "nscache list after -u:"$'\n'"$recs"
+	assert_no_match "nscache released the mount" "/mnt/data" "$recs"
+fi
 wait_for "! grep -q ' $(addr_hex "$(srv_addr 1)") ' /proc/$pid/net/nfsfs/servers" 10 ||
 	fail "the container's netns still lists the server after the unmount"
 log "ok"
