@@ -91,7 +91,7 @@ static bool mountinfo_has(const struct nsc_mountinfo_list *mi, uint64_t id, uint
 
 struct release_dead_arg {
 	struct mount_snaps *snaps;
-	unsigned released;
+	unsigned released, servers, netns;
 	bool *released_flags;
 };
 
@@ -109,7 +109,7 @@ static int release_dead_txn(struct nscache *c, MDB_txn *txn, void *arg)
 		free(rel);
 		return -ENOMEM;
 	}
-	a->released = 0;
+	a->released = a->servers = a->netns = 0;
 	for (size_t i = 0; i < a->snaps->n; i++) {
 		struct mount_snap *s = &a->snaps->v[i];
 		uint8_t key[NSC_MOUNT_KEY_SIZE];
@@ -137,6 +137,8 @@ static int release_dead_txn(struct nscache *c, MDB_txn *txn, void *arg)
 			break;
 		a->released_flags[i] = true;
 		a->released++;
+		a->servers += rel->server_dropped;
+		a->netns += rel->netns_dropped;
 	}
 	free(m);
 	free(rel);
@@ -237,8 +239,11 @@ int nsc_reconcile_mounts(struct nscache *c, bool own_only, const char *own_mount
 			if (arg.released_flags[i])
 				nsc_emit(on_event, userdata, NSCACHE_EVENT_MOUNT_GONE, snaps.v[i].cookie,
 					 snaps.v[i].id, 0, "not mounted any more", snaps.v[i].mount_point);
-		if (res)
+		if (res) {
 			res->mounts += arg.released;
+			res->servers += arg.servers;
+			res->netns += arg.netns;
+		}
 	}
 	free(arg.released_flags);
 out:

@@ -1080,31 +1080,36 @@ static int cmd_drop(struct nscache *c, int argc, char **argv)
 	for (int i = 0; i < n_cookies; i++) {
 		struct nscache_drop_result d = { 0 };
 		struct nscache_netns n;
-		char what[NSCACHE_PATH_MAX + 64];
+		char what[NSCACHE_PATH_MAX + 64], label[NSCACHE_PATH_MAX + 32];
+		bool recorded = nscache_netns_get(c, cookies[i], &n) == 0;
 
-		if (nscache_netns_get(c, cookies[i], &n) == 0 && n.refcount && !(flags & NSCACHE_DROP_FORCE)) {
-			log_error("netns %s has %u live mount%s recorded; not dropping (--force drops the "
+		if (recorded)
+			netns_label(&n, label, sizeof(label));
+		else
+			snprintf(label, sizeof(label), "%s", netns ? netns : "");
+		snprintf(what, sizeof(what), "netns %s%s(cookie %" PRIu64 ")", label, label[0] ? " " : "",
+			 cookies[i]);
+		if (recorded && n.refcount && !(flags & NSCACHE_DROP_FORCE)) {
+			log_error("%s has %u live mount%s recorded; not dropping (--force drops the "
 				  "records anyway; nothing is unmounted)",
-				  netns ? netns : "", n.refcount, n.refcount == 1 ? "" : "s");
+				  what, n.refcount, n.refcount == 1 ? "" : "s");
 			return EXIT_FOUND;
 		}
 		r = nscache_netns_drop(c, cookies[i], flags, &d);
 		if (r == -EBUSY) {
-			log_error("netns %s has live mounts recorded; not dropping (--force drops the "
-				  "records anyway; nothing is unmounted)", netns ? netns : "");
+			log_error("%s has live mounts recorded; not dropping (--force drops the records "
+				  "anyway; nothing is unmounted)", what);
 			return EXIT_FOUND;
 		}
 		if (r == -ENOENT) {
-			log_error("netns %s (cookie %" PRIu64 "): nothing recorded", netns ? netns : "",
-				  cookies[i]);
+			log_error("%s: nothing recorded", what);
 			rc = EXIT_FOUND;
 			continue;
 		}
 		if (r < 0) {
-			log_error("dropping netns cookie %" PRIu64 ": %s", cookies[i], strerror(-r));
+			log_error("dropping %s: %s", what, strerror(-r));
 			return EXIT_ERROR;
 		}
-		snprintf(what, sizeof(what), "netns %s (cookie %" PRIu64 ")", netns ? netns : "", cookies[i]);
 		print_drop(what, &d);
 	}
 	return rc;
@@ -1217,8 +1222,8 @@ static int cmd_gc(struct nscache *c, int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (!arg.json)
-		printf("gc: %u mount%s released, %u netns dropped, %u server records dropped, %u resolver "
-		       "entries expired, %u refcounts fixed, %u corrupt records removed\n",
+		printf("gc: dropped %u mount%s, %u netns, %u server records; %u resolver entries expired, "
+		       "%u refcounts fixed, %u corrupt records removed\n",
 		       res.mounts, res.mounts == 1 ? "" : "s", res.netns, res.servers, res.resolver,
 		       res.refcounts, res.corrupt);
 	return EXIT_OK;

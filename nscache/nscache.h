@@ -346,8 +346,8 @@ enum nscache_gc_flags {
 };
 
 struct nscache_gc_result {
-	unsigned mounts;    /* records of mounts no longer mounted */
-	unsigned netns;     /* netns found unreachable (their records dropped) */
+	unsigned mounts;    /* mount records dropped (no longer mounted, or their netns gone) */
+	unsigned netns;     /* netns records dropped (unreachable, or their last mount gone) */
 	unsigned servers;   /* server records dropped along with those */
 	unsigned resolver;  /* expired resolver entries */
 	unsigned refcounts; /* refcounts corrected */
