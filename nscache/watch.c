@@ -34,6 +34,11 @@
 
 #define PIDFDS_MAX 512
 #define SYNC_DEBOUNCE_MS 100
+/* A change of our mount table is acted on this much later: umount.nfs4
+ * releases its own record right after umount2() and learns from the result
+ * what went with it; the watcher is for the umounts nobody reports. */
+#define MOUNT_GRACE_MS 1500
+#define NSID_FAILED_MAX 64
 
 struct pidwatch {
 	int fd;
@@ -61,7 +66,12 @@ struct watcher {
 	size_t n_pids;
 
 	uint64_t sync_at_ms;    /* 0: no sync pending */
+	uint64_t mounts_at_ms;  /* 0: no mount reconcile pending */
 	uint64_t next_full_ms;
+
+	/* netns whose nsid could not be assigned: retried at the next full pass */
+	uint64_t nsid_failed[NSID_FAILED_MAX];
+	size_t n_nsid_failed;
 };
 
 static void emit_error(struct watcher *w, int error, const char *what)
@@ -314,6 +324,13 @@ static void sync_netns(struct watcher *w)
 		pid_watch(w, n);
 		if (n->nsid >= 0 && n->nsid_owner == w->self_cookie)
 			continue;
+		bool failed_before = false;
+
+		for (size_t j = 0; j < w->n_nsid_failed; j++)
+			if (w->nsid_failed[j] == n->cookie)
+				failed_before = true;
+		if (failed_before)
+			continue;
 		if (!procs.v && nsc_procs_read(&procs) < 0)
 			break;
 		reach = nsc_netns_reachable(n, &procs, path, sizeof(path));
@@ -326,7 +343,9 @@ static void sync_netns(struct watcher *w)
 		r = assign_nsid(w, path, n->cookie, &a.nsid);
 		if (r < 0) {
 			nsc_emit(w->on_event, w->userdata, NSCACHE_EVENT_ERROR, n->cookie, 0, r,
-				 "assigning an nsid", path);
+				 "assigning an nsid (retried at the next full reconcile)", path);
+			if (w->n_nsid_failed < NSID_FAILED_MAX)
+				w->nsid_failed[w->n_nsid_failed++] = n->cookie;
 			continue;
 		}
 		r = nsc_write(w->c, set_nsid_txn, &a);
@@ -477,8 +496,10 @@ static void full_reconcile(struct watcher *w)
 	if (r < 0)
 		emit_error(w, r, "gc");
 	watch_netns_dir(w);
+	w->n_nsid_failed = 0;
 	sync_netns(w);
 	w->sync_at_ms = 0;
+	w->mounts_at_ms = 0;
 	w->next_full_ms = monotonic_ms() + (uint64_t)w->interval_s * 1000;
 }
 
@@ -577,6 +598,8 @@ int nscache_watch(struct nscache *c, const struct nscache_watch_options *opts)
 
 		if (w->sync_at_ms && w->sync_at_ms < wake)
 			wake = w->sync_at_ms;
+		if (w->mounts_at_ms && w->mounts_at_ms < wake)
+			wake = w->mounts_at_ms;
 		timeout = wake <= now ? 0 : (wake - now > 3600000 ? 3600000 : (int)(wake - now));
 
 		p[np++] = (struct pollfd){ .fd = w->stop_fd, .events = POLLIN };
@@ -598,11 +621,8 @@ int nscache_watch(struct nscache *c, const struct nscache_watch_options *opts)
 			r = 0;
 			break;
 		}
-		if (p[3].revents & (POLLPRI | POLLERR)) {
-			r = nsc_reconcile_mounts(c, true, NULL, 0, w->on_event, w->userdata, NULL);
-			if (r < 0)
-				emit_error(w, r, "mount reconcile");
-		}
+		if ((p[3].revents & (POLLPRI | POLLERR)) && !w->mounts_at_ms)
+			w->mounts_at_ms = monotonic_ms() + MOUNT_GRACE_MS;
 		if (p[1].revents)
 			read_netlink(w);
 		if (p[2].revents)
@@ -623,6 +643,12 @@ int nscache_watch(struct nscache *c, const struct nscache_watch_options *opts)
 			netns_gone_check(w, exited[i]);
 		}
 		now = monotonic_ms();
+		if (w->mounts_at_ms && now >= w->mounts_at_ms && now < w->next_full_ms) {
+			w->mounts_at_ms = 0;
+			r = nsc_reconcile_mounts(c, true, NULL, 0, w->on_event, w->userdata, NULL);
+			if (r < 0)
+				emit_error(w, r, "mount reconcile");
+		}
 		if (now >= w->next_full_ms) {
 			full_reconcile(w);
 		} else if (w->sync_at_ms && now >= w->sync_at_ms) {

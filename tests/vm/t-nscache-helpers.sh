@@ -3,7 +3,9 @@
 # with -o netns=cli1 records the netns (by name, with the client identifier
 # it set), the server (the probe's minor versions) and the mount; a second
 # mount of the server counts 2; umount.nfs4 releases, and after the last
-# umount no record is left.
+# umount no record is left.  With the watcher running, umount.nfs4 still does
+# the release itself (and learns what went with it): the watcher waits a
+# grace period before acting on a mount table change.
 # vm-timeout: 90
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
@@ -14,7 +16,10 @@ UM4=$NSNFS_BUILD/umount.nfs4
 for b in "$NSC" "$M4" "$UM4"; do
 	[ -x "$b" ] || fail "no $b (make)"
 done
+WATCH_PID=
+WATCH_LOG=/tmp/nscache-watch.log
 nsc_cleanup() {
+	[ -z "$WATCH_PID" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
 	vm_cleanup
 	rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
 }
@@ -45,10 +50,20 @@ assert_eq "two mounts in the netns" 2 "$(json '.netns[0].mounts')"
 assert_eq "diagnose: recorded cross-netns mounts are intended" 0 \
 	"$("$NSC" diagnose --json | jq '[.findings[] | select(.kind == "cross-netns")] | length')"
 
+"$NSC" watch --json --interval 600 >"$WATCH_LOG" 2>&1 &
+WATCH_PID=$!
+wait_for "grep -q '\"event\":\"watching\"' $WATCH_LOG" 10 || fail "watcher did not start: $(cat $WATCH_LOG)"
 out=$("$UM4" "$m1" -v 2>&1) || fail "umount.nfs4 $m1 failed: $out"
 log "$out"
 assert_eq "one mount left" 1 "$(json '.servers[0].mounts')"
 out=$("$UM4" "$m2" -v 2>&1) || fail "umount.nfs4 $m2 failed: $out"
 log "$out"
+assert_match "umount.nfs4 released the last mount itself" "released mount .*netns records dropped" "$out"
 assert_eq "no records after the last umount" '{"netns":[],"servers":[],"mounts":[],"resolver":[]}' \
 	"$("$NSC" -j list)"
+sleep 2 # past the watcher's grace
+assert_no_match "the watcher had nothing to release" '"event":"mount-gone"' "$(cat $WATCH_LOG)"
+kill -TERM "$WATCH_PID"
+wait_for "! kill -0 $WATCH_PID" 5 || fail "watcher ignored SIGTERM"
+WATCH_PID=
+log "watcher log:"$'\n'"$(cat $WATCH_LOG)"
