@@ -396,11 +396,8 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		struct nscache_diag_mount *m = &d->mounts[i];
 
 		for (size_t k = 0; k < w.n && m->netns < 0; k++)
-			for (size_t j = 0; j < w.nfsfs[k].n_volumes; j++)
-				if (w.nfsfs[k].volumes[j].dev == m->dev) {
-					m->netns = (long)k;
-					break;
-				}
+			if (nsc_nfsfs_has_dev(&w.nfsfs[k], m->dev))
+				m->netns = (long)k;
 		for (size_t j = 0; j < rec.n_mounts; j++)
 			if (rec.mounts[j].mount_id == m->mount_id && rec.mounts[j].dev == m->dev)
 				m->recorded = true;
@@ -449,13 +446,9 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		for (size_t j = 0; j < w.nfsfs[k].n_servers; j++) {
 			const struct nsc_nfsfs_server *s = &w.nfsfs[k].servers[j];
 			struct nscache_finding *f;
-			bool used = false;
 			char a[80];
 
-			for (size_t v = 0; v < w.nfsfs[k].n_volumes && !used; v++)
-				used = w.nfsfs[k].volumes[v].nfs_version == s->nfs_version &&
-				       nscache_addr_equal(&w.nfsfs[k].volumes[v].addr, &s->addr);
-			if (used)
+			if (!nsc_nfsfs_server_idle(&w.nfsfs[k], j))
 				continue;
 			r = finding_add(d, &cap_findings, &f);
 			if (r < 0)

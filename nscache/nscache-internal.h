@@ -145,6 +145,10 @@ struct nsc_nfsfs {
 };
 int nsc_nfsfs_parse_text(const char *servers, size_t slen, const char *volumes, size_t vlen,
 			 struct nsc_nfsfs *ret);
+/* Server line i has no volume of the same NFS version, address and port. */
+bool nsc_nfsfs_server_idle(const struct nsc_nfsfs *f, size_t i);
+/* A volume with superblock dev. */
+bool nsc_nfsfs_has_dev(const struct nsc_nfsfs *f, uint64_t dev);
 int nsc_nfsfs_read(pid_t pid, int netns_fd, struct nsc_nfsfs *ret);
 void nsc_nfsfs_free(struct nsc_nfsfs *f);
 

@@ -57,9 +57,10 @@ enum nscache_open_flags {
  * Open (and unless READONLY create) the store in dir: NULL means $NSCACHE_DIR
  * if set (ignored for setuid callers), else /run/nsnfs.  A store written
  * during an earlier boot (a directory not on tmpfs) is emptied: cookies and
- * mount ids mean nothing across boots.  Returns 0, -EACCES, -ENOENT (READONLY
- * is not needed for a missing store: it reads as empty), -EPROTONOSUPPORT (a
- * store format from a newer nscache), -EBADMSG (corrupt) or -errno.
+ * mount ids mean nothing across boots.  With READONLY a store that does not
+ * exist reads as empty.  Returns 0, -EACCES (not root), -EPROTONOSUPPORT (a
+ * store format from a newer nscache), -EBADMSG (corrupt) or -errno.  A handle
+ * must not cross fork() (an LMDB rule): open it in the process that uses it.
  */
 int nscache_open(const char *dir, unsigned flags, struct nscache **ret);
 

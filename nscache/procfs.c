@@ -408,6 +408,25 @@ fail:
 	return r;
 }
 
+bool nsc_nfsfs_server_idle(const struct nsc_nfsfs *f, size_t i)
+{
+	const struct nsc_nfsfs_server *s = &f->servers[i];
+
+	for (size_t v = 0; v < f->n_volumes; v++)
+		if (f->volumes[v].nfs_version == s->nfs_version &&
+		    nscache_addr_equal(&f->volumes[v].addr, &s->addr))
+			return false;
+	return true;
+}
+
+bool nsc_nfsfs_has_dev(const struct nsc_nfsfs *f, uint64_t dev)
+{
+	for (size_t v = 0; v < f->n_volumes; v++)
+		if (f->volumes[v].dev == dev)
+			return true;
+	return false;
+}
+
 void nsc_nfsfs_free(struct nsc_nfsfs *f)
 {
 	free(f->servers);

@@ -454,6 +454,28 @@ static void test_nfsfs_text(void **state)
 	nsc_nfsfs_free(&f);
 }
 
+/* Finding (b): a server line with no volume of its version and address. */
+static void test_nfsfs_idle_server(void **state)
+{
+	const char *servers = "NV SERVER   PORT USE HOSTNAME\n"
+			      "v4 0a630101  801   2 10.99.1.1\n"  /* has a volume */
+			      "v4 0a630201  801   1 10.99.2.1\n"  /* none: idle */
+			      "v4 0a630301  802   1 10.99.3.1\n"; /* volume on another port: idle */
+	const char *volumes = "NV SERVER   PORT DEV          FSID                              FSC\n"
+			      "v4 0a630101  801 0:52         1:0                               no\n"
+			      "v4 0a630301  801 0:53         1:0                               no\n";
+	struct nsc_nfsfs f;
+
+	assert_int_equal(nsc_nfsfs_parse_text(servers, strlen(servers), volumes, strlen(volumes), &f), 0);
+	assert_int_equal(f.n_servers, 3);
+	assert_false(nsc_nfsfs_server_idle(&f, 0));
+	assert_true(nsc_nfsfs_server_idle(&f, 1));
+	assert_true(nsc_nfsfs_server_idle(&f, 2));
+	assert_true(nsc_nfsfs_has_dev(&f, makedev(0, 52)));
+	assert_false(nsc_nfsfs_has_dev(&f, makedev(0, 54)));
+	nsc_nfsfs_free(&f);
+}
+
 static void test_unescape(void **state)
 {
 	char buf[16];
@@ -482,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_mountinfo_text),
 		cmocka_unit_test(test_nfsfs),
 		cmocka_unit_test(test_nfsfs_text),
+		cmocka_unit_test(test_nfsfs_idle_server),
 		cmocka_unit_test(test_unescape),
 	};
 
