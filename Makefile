@@ -10,6 +10,7 @@ O        ?= build
 CC       ?= cc
 PREFIX   ?= /usr
 SBINDIR  ?= /sbin
+UNITDIR  ?= /lib/systemd/system
 DESTDIR  ?=
 FUZZ_SECONDS ?= 20
 export FUZZ_SECONDS
@@ -171,6 +172,7 @@ asan:
 
 bench: all
 	@tests/bench/run $(CURDIR)/$(O)
+	@tests/bench/nscache $(CURDIR)/$(O)
 
 # ---- install -----------------------------------------------------------------
 install: all
@@ -178,10 +180,14 @@ install: all
 	install -m 0755 $(O)/mount.nfs4 $(DESTDIR)$(SBINDIR)/mount.nfs4
 	for l in $(MOUNT_LINKS); do ln -sf mount.nfs4 $(DESTDIR)$(SBINDIR)/$$l; done
 	install -m 0755 $(filter-out $(O)/mount.nfs4,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/bin/nscache|$(PREFIX)/bin/nscache|' nscache/nscache-watch.service \
+		>$(DESTDIR)$(UNITDIR)/nscache-watch.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mount.nfs4 $(addprefix $(DESTDIR)$(SBINDIR)/,$(MOUNT_LINKS))
 	rm -f $(patsubst $(O)/%,$(DESTDIR)$(PREFIX)/bin/%,$(filter-out $(O)/mount.nfs4,$(PROGRAMS)))
+	rm -f $(DESTDIR)$(UNITDIR)/nscache-watch.service
 
 # dpkg-divert moves nfs-utils' helpers aside (reversibly) before we install.
 DIVERTED := mount.nfs4 mount.nfs umount.nfs4 umount.nfs
