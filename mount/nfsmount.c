@@ -203,6 +203,7 @@ int nfsmount_probe(struct nfsmount *m, bool quiet_errors)
 						 : strerror(-r));
 		return r;
 	}
+	m->resolved = addrs;
 	for (size_t i = 0; i < addrs.n; i++) {
 		char a[64];
 

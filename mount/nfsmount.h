@@ -51,6 +51,7 @@ struct nfsmount {
 	/* results */
 	struct sockaddr_storage server;  /* the address that worked */
 	struct sockaddr_storage tried;   /* the last address probed, for messages */
+	struct addr_list resolved;       /* what the name resolved to in the netns */
 	int minor_version;
 	struct rpcclnt_probe_result probe;
 	char clientaddr[64];

@@ -6,8 +6,32 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "nscache/nscache.h"
+
+/*
+ * What the server name resolved to in the netns, for `nscache show`.  glibc
+ * does not expose DNS TTLs, so the entry gets a nominal one; it also goes
+ * when the last mount of the server in the netns does.
+ */
+#define RESOLVER_TTL_S 300
+
+static void record_resolver(struct nscache *c, const struct nfsmount *m)
+{
+	struct nscache_addr addrs[RESOLVE_ADDRS_MAX];
+	struct sockaddr_storage numeric;
+	size_t n = 0;
+
+	if (addr_parse_numeric(m->spec.host, 0, &numeric) == 0)
+		return; /* no name, nothing was resolved */
+	for (size_t i = 0; i < m->resolved.n && n < RESOLVE_ADDRS_MAX; i++)
+		if (nscache_addr_from_sockaddr((const struct sockaddr *)&m->resolved.addrs[i],
+					       &addrs[n]) == 0)
+			n++;
+	if (n > 0 && nscache_resolver_put(c, m->cookie, m->spec.host, addrs, n, 0, RESOLVER_TTL_S) < 0)
+		log_verbose("nscache: resolver entry for %s not recorded", m->spec.host);
+}
 
 void registry_record_mount(const struct nfsmount *m, int mount_fd, const char *mount_point,
 			   uint64_t mnt_ns)
@@ -40,6 +64,8 @@ void registry_record_mount(const struct nfsmount *m, int mount_fd, const char *m
 		r = nscache_open(NULL, 0, &c);
 	if (r >= 0)
 		r = nscache_mount_acquire(c, &info, &res);
+	if (r >= 0)
+		record_resolver(c, m);
 	nscache_close(c);
 	if (r < 0) {
 		log_verbose("nscache: not recorded: %s", strerror(-r));

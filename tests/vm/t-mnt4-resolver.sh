@@ -23,6 +23,12 @@ assert_match "the verbose log shows the netns's answer" "resolves to $(srv_addr 
 assert_no_match "the host's answer is not used" "192\.0\.2\.77" "$out"
 assert_eq "the file of cli1's server reads back" "resolved in cli1" "$(cat "$mnt/who.txt")"
 assert_match "cli1 lists the server" " $(addr_hex "$(srv_addr 1)") " "$(nfsfs_servers cli1)"
+# nscache keeps the netns's answer while the mount lives, and drops it with it.
+list=$("$NSNFS_BUILD/nscache" list)
+log "nscache list:"$'\n'"$list"
+assert_match "nscache records cli1's answer" "files\.nsnfs\.test +$(srv_addr 1)" "$list"
+"$NSNFS_BUILD/umount.nfs4" "$mnt"
+assert_no_match "the answer goes with the last mount" "files\.nsnfs\.test" "$("$NSNFS_BUILD/nscache" list)"
 
 # Unknown name: a clear, fast error naming the netns, nothing mounted.
 mnt2=$(mnt_dir unknown)
