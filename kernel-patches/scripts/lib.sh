@@ -24,6 +24,7 @@ KP_VERSION=$(kp_base version)
 
 # The patch files named by `series`, in order (comments and blanks skipped).
 kp_patches() {
+	[ -r "$KP_DIR/series" ] || kp_die "$KP_DIR/series missing"
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$KP_DIR/series"
 }
 
