@@ -8,7 +8,8 @@ libtirpc-dev rpcsvc-proto libmnl-dev libnl-3-dev libnl-route-3-dev libkmod-dev
 libmount-dev liblmdb-dev libcmocka-dev libclang-rt-14-dev
 iproute2 kmod cpio xz-utils gzip util-linux procps psmisc
 nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils
-qemu-system-x86 busybox-static linux-image-amd64 nfs-kernel-server nfs-common"
+qemu-system-x86 busybox-static linux-image-amd64 nfs-kernel-server nfs-common
+linux-source-6.1 bc bison flex libelf-dev libssl-dev perl python3"
 
 missing=""
 for p in $PACKAGES; do
