@@ -13,7 +13,10 @@ for f in mount.nfs4 umount.nfs4; do
 done
 restore() {
 	for f in mount.nfs4 umount.nfs4; do
-		if [ -e "/tmp/nsnfs-saved/$f" ]; then cp -a --remove-destination "/tmp/nsnfs-saved/$f" "/sbin/$f"; fi
+		# -L too: nfs-utils' helpers are relative symlinks, dangling in the save dir.
+		if [ -L "/tmp/nsnfs-saved/$f" ] || [ -e "/tmp/nsnfs-saved/$f" ]; then
+			cp -a --remove-destination "/tmp/nsnfs-saved/$f" "/sbin/$f"
+		fi
 	done
 	vm_cleanup
 }
@@ -29,4 +32,8 @@ assert_match "cli1 lists the server" " $(addr_hex "$srv") " "$(nfsfs_servers cli
 assert_match "mounted as NFSv4.1" "vers=4.1" "$(awk -v d="$mnt" '$2 == d { print $4 }' /proc/self/mounts)"
 run umount "$mnt"
 assert_fails "umount(8) unmounted it" is_mounted "$mnt"
+restore
+trap - EXIT
+assert_no_match "nfs-utils' helper is back for the tests after this one" "nsnfs" \
+	"$(/sbin/mount.nfs4 -V 2>&1 || true)"
 log "ok"
