@@ -381,6 +381,39 @@ static int fs_context_create(const struct nfsmount *m, int fs_fd)
 	return r;
 }
 
+/*
+ * What our kernel-patches/ series adds, when the running kernel has it: the
+ * per-netns shutdown knob and the module parameters (say so with -v).
+ */
+static void report_kernel_features(void)
+{
+	static const struct {
+		const char *path, *what;
+	} features[] = {
+		{ "/sys/fs/nfs/net/nfs_client/shutdown", "per-netns shutdown knob" },
+		{ "/sys/module/nfs/parameters/refuse_cross_netns_reconfigure",
+		  "nfs.refuse_cross_netns_reconfigure" },
+		{ "/sys/module/nfsv4/parameters/goodbye_timeout", "nfsv4.goodbye_timeout" },
+	};
+
+	if (!log_verbose_level())
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(features); i++) {
+		char value[32] = "";
+		FILE *f = fopen(features[i].path, "re");
+
+		if (f) {
+			if (!fgets(value, sizeof(value), f))
+				value[0] = '\0';
+			value[strcspn(value, "\n")] = '\0';
+			fclose(f);
+		}
+		log_verbose("kernel: %s %s%s%s", features[i].what,
+			    f || access(features[i].path, F_OK) == 0 ? "present" : "absent",
+			    value[0] ? " = " : "", value);
+	}
+}
+
 static const char *const sb_flag_names[] = { "sync", "dirsync", "lazytime" };
 static const unsigned long sb_flag_bits[] = { MS_SYNCHRONOUS, MS_DIRSYNC, MS_LAZYTIME };
 
@@ -394,6 +427,7 @@ int nfsmount_create(struct nfsmount *m, int *ret_mount_fd)
 	r = ensure_identifier(m);
 	if (r < 0)
 		return EX_SYSERR;
+	report_kernel_features();
 
 	if (m->opts.clientaddr) {
 		snprintf(m->clientaddr, sizeof(m->clientaddr), "%s", m->opts.clientaddr);
