@@ -138,22 +138,6 @@ static int netns_add(struct nsw *w, uint64_t ino, long *ret)
 	return 0;
 }
 
-static void record_label(const struct nscache_netns *n, char *buf, size_t size)
-{
-	switch (n->source_kind) {
-	case NSCACHE_SOURCE_NAME:
-	case NSCACHE_SOURCE_PATH:
-		snprintf(buf, size, "%s", n->source);
-		break;
-	case NSCACHE_SOURCE_PID:
-		snprintf(buf, size, "pid %u", n->pid);
-		break;
-	default:
-		snprintf(buf, size, "cookie %llu", (unsigned long long)n->cookie);
-		break;
-	}
-}
-
 static int finding_add(struct nscache_diagnosis *d, size_t *cap, struct nscache_finding **ret)
 {
 	if (GROW(d->findings, d->n_findings, *cap) < 0)
@@ -476,7 +460,7 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		f->kind = NSCACHE_FINDING_STALE_RECORD;
 		f->record = "netns";
 		f->cookie = rec.netns[j].cookie;
-		record_label(&rec.netns[j], f->netns, sizeof(f->netns));
+		nscache_netns_label(&rec.netns[j], f->netns, sizeof(f->netns));
 		snprintf(f->message, sizeof(f->message),
 			 "netns record %.64s (cookie %llu, %u mount%s recorded): no reachable netns has that cookie",
 			 f->netns, (unsigned long long)f->cookie, rec.netns[j].refcount,
@@ -549,7 +533,7 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		snprintf(f->source, sizeof(f->source), "%s", rm->spec);
 		for (size_t i = 0; i < rec.n_netns; i++)
 			if (rec.netns[i].cookie == rm->cookie)
-				record_label(&rec.netns[i], f->netns, sizeof(f->netns));
+				nscache_netns_label(&rec.netns[i], f->netns, sizeof(f->netns));
 		snprintf(f->message, sizeof(f->message), "mount record %llu (%.200s, dev %s): %s",
 			 (unsigned long long)rm->mount_id, rm->mount_point, dev, why);
 	}

@@ -310,22 +310,6 @@ static int drop_gone_txn(struct nscache *c, MDB_txn *txn, void *arg)
 	return nsc_txn_drop_netns(c, txn, a->cookie, &a->res);
 }
 
-static void netns_label(const struct nscache_netns *n, char *buf, size_t size)
-{
-	switch (n->source_kind) {
-	case NSCACHE_SOURCE_NAME:
-	case NSCACHE_SOURCE_PATH:
-		snprintf(buf, size, "%s", n->source);
-		break;
-	case NSCACHE_SOURCE_PID:
-		snprintf(buf, size, "pid %u", n->pid);
-		break;
-	default:
-		snprintf(buf, size, "cookie %llu", (unsigned long long)n->cookie);
-		break;
-	}
-}
-
 int nsc_reconcile_netns(struct nscache *c, uint64_t only_cookie, nscache_event_fn on_event,
 			void *userdata, struct nscache_gc_result *res)
 {
@@ -355,7 +339,7 @@ int nsc_reconcile_netns(struct nscache *c, uint64_t only_cookie, nscache_event_f
 			goto out;
 		if (!a.dropped)
 			continue;
-		netns_label(&snaps.v[i], label, sizeof(label));
+		nscache_netns_label(&snaps.v[i], label, sizeof(label));
 		nsc_emit(on_event, userdata, NSCACHE_EVENT_NETNS_GONE, a.cookie, 0, 0,
 			 "netns unreachable (deleted, or a zombie held by a mount)", label);
 		if (res) {

@@ -355,22 +355,6 @@ struct labels {
 	size_t n, cap;
 };
 
-static void netns_label(const struct nscache_netns *n, char *buf, size_t size)
-{
-	switch (n->source_kind) {
-	case NSCACHE_SOURCE_NAME:
-	case NSCACHE_SOURCE_PATH:
-		snprintf(buf, size, "%s", n->source);
-		break;
-	case NSCACHE_SOURCE_PID:
-		snprintf(buf, size, "pid %u", n->pid);
-		break;
-	default:
-		snprintf(buf, size, "caller (%" PRIu64 ")", n->cookie);
-		break;
-	}
-}
-
 static int labels_add(const struct nscache_netns *n, void *userdata)
 {
 	struct labels *l = userdata;
@@ -385,7 +369,7 @@ static int labels_add(const struct nscache_netns *n, void *userdata)
 		l->cap = ncap;
 	}
 	l->v[l->n].cookie = n->cookie;
-	netns_label(n, l->v[l->n].label, sizeof(l->v[0].label));
+	nscache_netns_label(n, l->v[l->n].label, sizeof(l->v[0].label));
 	l->n++;
 	return 0;
 }
@@ -528,7 +512,7 @@ static int list_netns(const struct nscache_netns *n, void *userdata)
 		json_netns(n);
 		return 0;
 	}
-	netns_label(n, lab, sizeof(lab));
+	nscache_netns_label(n, lab, sizeof(lab));
 	snprintf(cookie, sizeof(cookie), "%" PRIu64, n->cookie);
 	if (n->nsid >= 0)
 		snprintf(nsid, sizeof(nsid), "%d", n->nsid);
@@ -802,7 +786,7 @@ static void show_netns_block(struct nscache *c, const struct nscache_netns *n)
 		free(l.labels.v);
 		return;
 	}
-	netns_label(n, lab, sizeof(lab));
+	nscache_netns_label(n, lab, sizeof(lab));
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	printf("netns      %s (%s)\n", esc(lab, e, sizeof(e)), nscache_source_string(n->source_kind));
@@ -1084,7 +1068,7 @@ static int cmd_drop(struct nscache *c, int argc, char **argv)
 		bool recorded = nscache_netns_get(c, cookies[i], &n) == 0;
 
 		if (recorded)
-			netns_label(&n, label, sizeof(label));
+			nscache_netns_label(&n, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%s", netns ? netns : "");
 		snprintf(what, sizeof(what), "netns %s%s(cookie %" PRIu64 ")", label, label[0] ? " " : "",

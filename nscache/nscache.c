@@ -1648,3 +1648,20 @@ const char *nscache_finding_kind_string(enum nscache_finding_kind kind)
 	}
 	return "?";
 }
+
+const char *nscache_netns_label(const struct nscache_netns *n, char *buf, size_t size)
+{
+	switch (n->source_kind) {
+	case NSCACHE_SOURCE_NAME:
+	case NSCACHE_SOURCE_PATH:
+		snprintf(buf, size, "%s", n->source);
+		break;
+	case NSCACHE_SOURCE_PID:
+		snprintf(buf, size, "pid %u", n->pid);
+		break;
+	default:
+		snprintf(buf, size, "caller (%llu)", (unsigned long long)n->cookie);
+		break;
+	}
+	return buf;
+}

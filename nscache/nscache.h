@@ -235,6 +235,10 @@ int nscache_mount_identify(int dirfd, const char *path, uint64_t *ret_mount_id,
 /* Inode of the calling thread's mount namespace. */
 int nscache_self_mnt_ns(uint64_t *ret);
 
+/* How to name a netns record in messages: its NAME or PATH, "pid N", or
+ * "caller (COOKIE)".  Returns buf. */
+const char *nscache_netns_label(const struct nscache_netns *n, char *buf, size_t size);
+
 /* ---- lookups ----------------------------------------------------------------------- */
 
 /* 0 or -ENOENT (not recorded) / -EBADMSG (undecodable record) / -errno. */
