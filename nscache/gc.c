@@ -49,15 +49,8 @@ static int snap_mount(const struct nscache_mount *m, void *userdata)
 {
 	struct mount_snaps *s = userdata;
 
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		struct mount_snap *nv = realloc(s->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = ncap;
-	}
+	if (nsc_grow((void **)&s->v, s->n, &s->cap, sizeof(*s->v)) < 0)
+		return -ENOMEM;
 	s->v[s->n] = (struct mount_snap){
 		.id = m->mount_id,
 		.dev = m->dev,
@@ -267,15 +260,8 @@ static int snap_netns(const struct nscache_netns *n, void *userdata)
 
 	if (s->only && n->cookie != s->only)
 		return 0;
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 8;
-		struct nscache_netns *nv = realloc(s->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = ncap;
-	}
+	if (nsc_grow((void **)&s->v, s->n, &s->cap, sizeof(*s->v)) < 0)
+		return -ENOMEM;
 	s->v[s->n++] = *n;
 	return 0;
 }
@@ -374,15 +360,8 @@ struct sweep_arg {
 static void sweep_note(struct sweep_arg *a, enum nscache_event_kind kind, uint64_t cookie,
 		       const char *detail)
 {
-	if (a->n_events == a->cap_events) {
-		size_t ncap = a->cap_events ? a->cap_events * 2 : 16;
-		struct sweep_event *nv = realloc(a->events, ncap * sizeof(*nv));
-
-		if (!nv)
-			return; /* an event less; the work is done anyway */
-		a->events = nv;
-		a->cap_events = ncap;
-	}
+	if (nsc_grow((void **)&a->events, a->n_events, &a->cap_events, sizeof(*a->events)) < 0)
+		return; /* an event less; the work is done anyway */
 	a->events[a->n_events].kind = kind;
 	a->events[a->n_events].cookie = cookie;
 	snprintf(a->events[a->n_events].detail, sizeof(a->events[0].detail), "%s", detail);
@@ -407,15 +386,8 @@ static int count_add(struct counts *cs, const uint8_t *key, size_t klen)
 			cs->v[i].n++;
 			return 0;
 		}
-	if (cs->n == cs->cap) {
-		size_t ncap = cs->cap ? cs->cap * 2 : 64;
-		struct count *nv = realloc(cs->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		cs->v = nv;
-		cs->cap = ncap;
-	}
+	if (nsc_grow((void **)&cs->v, cs->n, &cs->cap, sizeof(*cs->v)) < 0)
+		return -ENOMEM;
 	memset(&cs->v[cs->n], 0, sizeof(cs->v[0]));
 	memcpy(cs->v[cs->n].key, key, klen);
 	cs->v[cs->n].n = 1;

@@ -229,3 +229,10 @@ int nsc_reconcile_netns(struct nscache *c, uint64_t only_cookie, nscache_event_f
 			void *userdata, struct nscache_gc_result *res);
 void nsc_emit(nscache_event_fn fn, void *userdata, enum nscache_event_kind kind, uint64_t cookie,
 	      uint64_t mount_id, int error, const char *what, const char *detail);
+
+/*
+ * Make room for element n of a growable array *v (capacity *cap, elements of
+ * elem bytes): doubles the capacity when full.  0 or -ENOMEM; on failure *v
+ * and *cap are unchanged.
+ */
+int nsc_grow(void **v, size_t n, size_t *cap, size_t elem);

@@ -322,15 +322,13 @@ int nsc_nfsfs_parse_volume(const char *line, size_t len, struct nsc_nfsfs_volume
 
 #define LIST_MAX 1000000 /* entries: bounds memory on absurd input */
 
-static int grow(void **v, size_t n, size_t *cap, size_t elem)
+int nsc_grow(void **v, size_t n, size_t *cap, size_t elem)
 {
 	void *p;
 	size_t ncap;
 
 	if (n < *cap)
 		return 0;
-	if (n >= LIST_MAX)
-		return -E2BIG;
 	ncap = *cap ? *cap * 2 : 16;
 	p = realloc(*v, ncap * elem);
 	if (!p)
@@ -338,6 +336,12 @@ static int grow(void **v, size_t n, size_t *cap, size_t elem)
 	*v = p;
 	*cap = ncap;
 	return 0;
+}
+
+/* Parsed lists are bounded: absurd input must not take all memory. */
+static int grow(void **v, size_t n, size_t *cap, size_t elem)
+{
+	return n >= LIST_MAX ? -E2BIG : nsc_grow(v, n, cap, elem);
 }
 
 int nsc_mountinfo_parse_text(char *text, size_t len, struct nsc_mountinfo_list *ret)

@@ -236,15 +236,8 @@ static int collect_netns(const struct nscache_netns *n, void *userdata)
 {
 	struct netns_list *l = userdata;
 
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 8;
-		struct nscache_netns *nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (nsc_grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)) < 0)
+		return -ENOMEM;
 	l->v[l->n++] = *n;
 	return 0;
 }
