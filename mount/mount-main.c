@@ -23,6 +23,7 @@
 #include "common/worker.h"
 #include "mount/nfsmount.h"
 #include "mount/registry.h"
+#include "mount/utab.h"
 #include "nscache/nscache.h"
 
 static void usage_mount(FILE *out)
@@ -31,7 +32,7 @@ static void usage_mount(FILE *out)
 		"usage: %s remotetarget dir [-fnrvVhs] [-o nfsoptions] [-t type] [-N mntns]\n"
 		"options:\n"
 		"\t-f\t\tfake mount, do not actually mount\n"
-		"\t-n\t\tdo not update /etc/mtab\n"
+		"\t-n\t\tdo not update utab (/run/mount/utab)\n"
 		"\t-r\t\tmount read-only (same as -o ro)\n"
 		"\t-s\t\ttolerate sloppy mount options rather than fail\n"
 		"\t-v\t\tverbose\n"
@@ -49,7 +50,7 @@ static void usage_umount(FILE *out)
 		"options:\n"
 		"\t-f\tforce unmount\n"
 		"\t-v\tverbose\n"
-		"\t-n\tdo not update /etc/mtab\n"
+		"\t-n\tdo not update utab (/run/mount/utab)\n"
 		"\t-r\tremount read-only if unmounting fails\n"
 		"\t-l\tlazy unmount\n"
 		"\t-h\tprint this help\n",
@@ -96,7 +97,7 @@ static int volume_in_child(void *userdata, struct worker_reply *reply)
 	return 0;
 }
 
-static int do_remount(struct nfsmount *m, const char *dir)
+static int do_remount(struct nfsmount *m, const char *dir, const char *options, bool nomtab)
 {
 	struct statfs sfs;
 	struct stat st;
@@ -137,7 +138,32 @@ static int do_remount(struct nfsmount *m, const char *dir)
 		return EX_FAIL;
 	}
 	log_verbose("remounted %s (%s)", dir, m->opts.read_only ? "ro" : "rw");
+	if (!nomtab) {
+		r = utab_remount(m->source, dir, options);
+		if (r < 0)
+			log_verbose("cannot update utab: %s", strerror(-r));
+	}
 	return EX_OK;
+}
+
+/* utab keeps the userspace options (libmount picks them) and ours as ATTRS. */
+static void record_utab(const struct nfsmount *m, const char *dir, const char *options)
+{
+	_cleanup_free_ char *abs = realpath(dir, NULL);
+	char addr[INET6_ADDRSTRLEN] = "", attrs[PATH_MAX + 128];
+	bool written;
+	int r;
+
+	if (m->server.ss_family != AF_UNSPEC)
+		addr_to_string(&m->server, addr, sizeof(addr));
+	snprintf(attrs, sizeof(attrs), "%s%s%s%s%s", m->opts.netns ? "netns=" : "",
+		 m->opts.netns ? m->opts.netns : "", m->opts.netns && *addr ? "," : "",
+		 *addr ? "addr=" : "", addr);
+	r = utab_add(m->source, abs ? abs : dir, options, attrs, &written);
+	if (r < 0)
+		log_verbose("cannot update utab: %s", strerror(-r));
+	else if (written)
+		log_verbose("utab: %s %s", abs ? abs : dir, attrs);
 }
 
 static int do_mount(int argc, char **argv)
@@ -149,7 +175,7 @@ static int do_mount(int argc, char **argv)
 	};
 	const char *source, *dir, *options = NULL, *type = NULL, *mntns = NULL;
 	_cleanup_free_ char *all_options = NULL;
-	bool fake = false, sloppy = false, read_only = false, bg = false;
+	bool fake = false, sloppy = false, read_only = false, bg = false, nomtab = false;
 	struct nfsmount m;
 	_cleanup_close_ int mnt_fd = -EBADF;
 	int c, r;
@@ -185,7 +211,8 @@ static int do_mount(int argc, char **argv)
 			fake = true;
 			break;
 		case 'n':
-			break; /* no mtab: nothing of ours writes one */
+			nomtab = true;
+			break;
 		case 's':
 			sloppy = true;
 			break;
@@ -226,7 +253,7 @@ static int do_mount(int argc, char **argv)
 		if (mntns && enter_mount_ns(mntns) < 0)
 			r = EX_SYSERR;
 		else
-			r = do_remount(&m, dir);
+			r = do_remount(&m, dir, options, nomtab);
 		nfsmount_done(&m);
 		return r;
 	}
@@ -259,6 +286,9 @@ static int do_mount(int argc, char **argv)
 			registry_record_mount(&m, mnt_fd, abs ? abs : dir, mnt_ns);
 		}
 	}
+	/* Like mount.nfs, a fake mount (-f) records its entry too: that is what -f is for. */
+	if (r == EX_OK && !nomtab)
+		record_utab(&m, dir, options);
 	nfsmount_done(&m);
 	return r;
 }
@@ -267,7 +297,8 @@ static int do_umount(int argc, char **argv)
 {
 	const char *dir;
 	int flags = 0, c;
-	bool remount_ro = false;
+	bool remount_ro = false, nomtab = false;
+	_cleanup_free_ char *abs = NULL;
 	struct statfs sfs;
 	struct registry_umount reg;
 
@@ -291,6 +322,8 @@ static int do_umount(int argc, char **argv)
 			log_set_verbose(log_verbose_level() + 1);
 			break;
 		case 'n':
+			nomtab = true;
+			break;
 		case 't':
 			break;
 		case 'r':
@@ -316,6 +349,7 @@ static int do_umount(int argc, char **argv)
 		return EX_USAGE;
 	}
 	registry_prepare_umount(AT_FDCWD, dir, &reg);
+	abs = realpath(dir, NULL);
 	if (umount2(dir, flags | UMOUNT_NOFOLLOW) < 0) {
 		int e = errno;
 
@@ -331,6 +365,12 @@ static int do_umount(int argc, char **argv)
 	}
 	log_verbose("%s: unmounted", dir);
 	registry_release_mount(&reg, dir);
+	if (!nomtab) {
+		int r = utab_remove(abs ? abs : dir);
+
+		if (r < 0)
+			log_verbose("cannot update utab: %s", strerror(-r));
+	}
 	return EX_OK;
 }
 
