@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/clientid.h"
+#include "common/kfeatures.h"
 #include "common/log.h"
 #include "common/macro.h"
 #include "common/modload.h"
@@ -387,31 +388,15 @@ static int fs_context_create(const struct nfsmount *m, int fs_fd)
  */
 static void report_kernel_features(void)
 {
-	static const struct {
-		const char *path, *what;
-	} features[] = {
-		{ "/sys/fs/nfs/net/nfs_client/shutdown", "per-netns shutdown knob" },
-		{ "/sys/module/nfs/parameters/refuse_cross_netns_reconfigure",
-		  "nfs.refuse_cross_netns_reconfigure" },
-		{ "/sys/module/nfsv4/parameters/goodbye_timeout", "nfsv4.goodbye_timeout" },
-	};
+	struct kfeature_state features[KFEATURE_MAX];
 
 	if (!log_verbose_level())
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(features); i++) {
-		char value[32] = "";
-		FILE *f = fopen(features[i].path, "re");
-
-		if (f) {
-			if (!fgets(value, sizeof(value), f))
-				value[0] = '\0';
-			value[strcspn(value, "\n")] = '\0';
-			fclose(f);
-		}
-		log_verbose("kernel: %s %s%s%s", features[i].what,
-			    f || access(features[i].path, F_OK) == 0 ? "present" : "absent",
-			    value[0] ? " = " : "", value);
-	}
+	kfeatures_read(features, NULL);
+	for (size_t i = 0; i < KFEATURE_MAX; i++)
+		log_verbose("kernel: %s %s%s%s", features[i].name,
+			    features[i].present ? "present" : "absent",
+			    features[i].value[0] ? " = " : "", features[i].value);
 }
 
 static const char *const sb_flag_names[] = { "sync", "dirsync", "lazytime" };

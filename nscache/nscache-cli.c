@@ -24,9 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/kfeatures.h"
 #include "common/log.h"
 #include "common/macro.h"
 #include "common/netns.h"
+#include "common/worker.h"
 #include "common/parse.h"
 #include "nscache/nscache-internal.h"
 #include "nscache/nscache.h"
@@ -759,6 +761,34 @@ static int parse_cookie(const char *s, uint64_t *ret)
 
 /* ---- show ----------------------------------------------------------------------------------- */
 
+/*
+ * The kernel-patches/ features of the running kernel: presence is global; the
+ * shutdown knob's value is per netns (ours here), so only presence is shown.
+ */
+static void show_kernel_features(void)
+{
+	struct kfeature_state f[KFEATURE_MAX];
+
+	kfeatures_read(f, NULL);
+	f[KFEATURE_NETNS_SHUTDOWN].value[0] = '\0';
+	if (arg.json) {
+		j_obj("kernel");
+		for (size_t i = 0; i < KFEATURE_MAX; i++) {
+			if (!f[i].value[0])
+				j_bool(f[i].key, f[i].present);
+			else
+				j_str(f[i].key, f[i].value);
+		}
+		j_close('}');
+		return;
+	}
+	printf("kernel    ");
+	for (size_t i = 0; i < KFEATURE_MAX; i++)
+		printf("%s %s%s%s", i ? "," : "", f[i].name,
+		       !f[i].present ? " absent" : f[i].value[0] ? " = " : " present", f[i].value);
+	putchar('\n');
+}
+
 static void show_netns_block(struct nscache *c, const struct nscache_netns *n)
 {
 	struct listing l;
@@ -782,6 +812,7 @@ static void show_netns_block(struct nscache *c, const struct nscache_netns *n)
 		j_arr("resolver");
 		(void)nscache_foreach_resolver(c, n->cookie, list_resolver, &l);
 		j_close(']');
+		show_kernel_features();
 		j_close('}');
 		free(l.labels.v);
 		return;
@@ -801,6 +832,7 @@ static void show_netns_block(struct nscache *c, const struct nscache_netns *n)
 	       n->client_id_set ? " (set by nsnfs)" : "");
 	printf("created    %s (%s ago)\n", when, age(n->created_ns, ag, sizeof(ag)));
 	printf("mounts     %u\n", n->refcount);
+	show_kernel_features();
 	(void)nscache_foreach_server(c, n->cookie, list_server, &l);
 	(void)nscache_foreach_mount(c, n->cookie, list_mount, &l);
 	(void)nscache_foreach_resolver(c, n->cookie, list_resolver, &l);
@@ -1279,6 +1311,84 @@ static int cmd_watch(struct nscache *c, int argc, char **argv)
 }
 
 /* ---- diagnose ---------------------------------------------------------------------------------- */
+
+/* ---- shutdown -------------------------------------------------------------------------------- */
+
+/*
+ * Write the per-netns shutdown knob of kernel-patches/ 0004: every NFS RPC of
+ * that netns fails with EIO at once, so hung processes return, its mounts can
+ * be unmounted and the netns freed.  The caller's own netns needs --force.
+ */
+static int cmd_shutdown(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct netns_spec spec;
+	_cleanup_close_ int fd = -EBADF;
+	uint64_t cookie, own;
+	bool force = false;
+	char desc[NSCACHE_PATH_MAX + 16];
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			printf("usage: nscache shutdown [--force] NETNS\n");
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		log_error("usage: nscache shutdown [--force] NETNS");
+		return EXIT_USAGE;
+	}
+	r = netns_spec_parse(argv[optind], &spec);
+	if (r < 0) {
+		log_error("invalid netns '%s': %s", argv[optind], strerror(-r));
+		return EXIT_USAGE;
+	}
+	netns_spec_describe(&spec, desc, sizeof(desc));
+	r = netns_spec_open(&spec, &fd);
+	if (r < 0) {
+		log_error("cannot open netns %s: %s", desc, strerror(-r));
+		return EXIT_ERROR;
+	}
+	if (netns_cookie(fd, &cookie) < 0 || netns_cookie(-1, &own) < 0) {
+		log_error("cannot identify netns %s", desc);
+		return EXIT_ERROR;
+	}
+	if (cookie == own && !force) {
+		log_error("netns %s is this process's own: shutting down its NFS clients fails every NFS "
+			  "mount it has; give --force to do that",
+			  desc);
+		return EXIT_FOUND;
+	}
+	r = kfeature_netns_shutdown(&spec, fd, monotonic_ms() + 10000);
+	if (r == -EOPNOTSUPP) {
+		log_error("this kernel has no per-netns NFS shutdown "
+			  "(/sys/fs/nfs/net/nfs_client/shutdown, kernel-patches/ 0004)");
+		return EXIT_ERROR;
+	}
+	if (r == -ENOENT) {
+		printf("netns %s: the kernel's NFS client is not loaded: nothing to shut down\n", desc);
+		return EXIT_OK;
+	}
+	if (r < 0) {
+		log_error("cannot shut down the NFS clients of netns %s: %s", desc, strerror(-r));
+		return EXIT_ERROR;
+	}
+	printf("netns %s: NFS clients shut down; their RPCs fail with EIO, their mounts can be "
+	       "unmounted\n",
+	       desc);
+	return EXIT_OK;
+}
 
 static int cmd_diagnose(int argc, char **argv)
 {
@@ -2008,6 +2118,8 @@ static void usage(FILE *out)
 		"  watch [--interval SECS]   keep the records in step with netns and mount events\n"
 		"  diagnose [-v]             find NFS mounts whose transport lives in an unexpected or\n"
 		"                            deleted netns, idle servers and stale records\n"
+		"  shutdown [--force] NETNS  fail every NFS RPC of NETNS with EIO so its mounts can be\n"
+		"                            unmounted and it can be freed (kernel-patches/ 0004)\n"
 		"\n"
 		"options:\n"
 		"  --dir DIR       the store (default $" NSCACHE_DIR_ENV " or " NSCACHE_DIR_DEFAULT ")\n"
@@ -2016,7 +2128,7 @@ static void usage(FILE *out)
 		"  -h, --help      this text;  -V, --version\n"
 		"\n"
 		"exit status: 0 ok (diagnose: nothing found); 1 diagnose found something, drop refused,\n"
-		"or nothing recorded; 2 usage; 3 error\n");
+		"or nothing recorded, shutdown of the caller's netns without --force; 2 usage; 3 error\n");
 }
 
 int main(int argc, char **argv)
@@ -2071,6 +2183,8 @@ int main(int argc, char **argv)
 		return cmd_diagnose(argc, argv);
 	if (strcmp(cmd, "bench") == 0)
 		return cmd_bench(argc, argv);
+	if (strcmp(cmd, "shutdown") == 0)
+		return cmd_shutdown(argc, argv);
 	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;

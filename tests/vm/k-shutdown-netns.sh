@@ -4,8 +4,9 @@
 # nobody has) while a `stat` waits on it; cli2 mounts the same server on its
 # own link.  Both kernels: umount2 of cli1's mount fails at once (EBUSY), the
 # stat hangs.  Stock: nothing more to do but `umount -l`, which leaves the
-# stat hanging and the netns alive.  Ours: writing 1 to cli1's
-# /sys/fs/nfs/net/nfs_client/shutdown fails the stat with EIO at once, the
+# stat hanging and the netns alive; `nscache shutdown cli1` says the kernel
+# lacks the knob.  Ours: `nscache shutdown cli1` (which writes 1 to cli1's
+# /sys/fs/nfs/net/nfs_client/shutdown) fails the stat with EIO at once, the
 # umount then completes in < 1 s, cli2 is untouched, and after `ip netns del
 # cli1` the netns is freed (its veth peer in srv goes away).
 # vm-timeout: 180
@@ -65,6 +66,11 @@ assert_ok "still mounted" is_mounted "$m1"
 if [ "$NSNFS_KERNEL" = stock ]; then
 	sleep 1
 	kill -0 "$spid" 2>/dev/null || fail "stat returned on stock: $(cat /tmp/k-stat.out)"
+	rc=0
+	out=$("$NSNFS_BUILD/nscache" shutdown cli1 2>&1) || rc=$?
+	log "nscache shutdown cli1: exit $rc: $out"
+	assert_eq "stock: nscache shutdown fails" 3 "$rc"
+	assert_match "stock: and says the kernel lacks it" "this kernel has no per-netns NFS shutdown" "$out"
 	assert_eq "lazy umount2" 0 "$(umount2 "$m1" $MNT_DETACH)"
 	assert_ok "cli2 unaffected" grep -qx two "$m2/f"
 	run ip netns del cli1
@@ -75,8 +81,12 @@ if [ "$NSNFS_KERNEL" = stock ]; then
 	exit 0
 fi
 
+rc=0
+out=$("$NSNFS_BUILD/nscache" shutdown /proc/self/ns/net 2>&1) || rc=$?
+assert_eq "nscache refuses the caller's own netns without --force" 1 "$rc"
+assert_match "and says why" "give --force" "$out"
 t0=$(now_ms)
-run ip netns exec cli1 sh -c "echo 1 >$knob"
+run "$NSNFS_BUILD/nscache" shutdown cli1
 wait_for "! kill -0 $spid" 5 || fail "stat still hanging 5 s after the shutdown"
 dt_stat=$(($(now_ms) - t0))
 rc=0
