@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <linux/magic.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,12 +25,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/kfeatures.h"
 #include "common/log.h"
+#include "common/modload.h"
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
 #include "common/parse.h"
+#include "nscache/dnschan.h"
 #include "nscache/nscache-internal.h"
 #include "nscache/nscache.h"
 
@@ -1312,6 +1316,120 @@ static int cmd_watch(struct nscache *c, int argc, char **argv)
 
 /* ---- diagnose ---------------------------------------------------------------------------------- */
 
+/* ---- dns-channel ------------------------------------------------------------------------------ */
+
+/*
+ * Answer the kernel's legacy NFS DNS channel of one netns (referrals and
+ * migration resolve names there) with that netns's own resolver, until
+ * SIGTERM/SIGINT.  kernel-patches/ 0007 makes a non-init netns use it.
+ */
+static int cmd_dns_channel(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ttl", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct netns_spec spec;
+	_cleanup_close_ int fd = -EBADF, chan = -EBADF, sfd = -EBADF;
+	char desc[NSCACHE_PATH_MAX + 16];
+	uint64_t ttl = 300;
+	sigset_t mask;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (parse_uint64(optarg, 1, 86400, &ttl) < 0) {
+				log_error("invalid --ttl '%s' (1..86400 seconds)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("usage: nscache dns-channel [--ttl SECS] NETNS\n");
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		log_error("usage: nscache dns-channel [--ttl SECS] NETNS");
+		return EXIT_USAGE;
+	}
+	r = netns_spec_parse(argv[optind], &spec);
+	if (r < 0) {
+		log_error("invalid netns '%s': %s", argv[optind], strerror(-r));
+		return EXIT_USAGE;
+	}
+	netns_spec_describe(&spec, desc, sizeof(desc));
+	r = netns_spec_open(&spec, &fd);
+	if (r < 0) {
+		log_error("cannot open netns %s: %s", desc, strerror(-r));
+		return EXIT_ERROR;
+	}
+	(void)module_load_alias("fs-nfs4"); /* the channel exists once the NFSv4 client is loaded */
+	r = dnschan_open(&spec, fd, monotonic_ms() + 10000, &chan);
+	if (r == -EPROTONOSUPPORT) {
+		log_error("netns %s has no NFS DNS channel: this kernel resolves NFS names through its "
+			  "keyring (CONFIG_NFS_USE_KERNEL_DNS), not the legacy resolver",
+			  desc);
+		return EXIT_ERROR;
+	}
+	if (r == -ENODEV) {
+		log_error("netns %s has no NFS DNS channel: the kernel has no rpc_pipefs (sunrpc is "
+			  "not loaded)",
+			  desc);
+		return EXIT_ERROR;
+	}
+	if (r < 0) {
+		log_error("cannot open the NFS DNS channel of netns %s: %s", desc, strerror(-r));
+		return EXIT_ERROR;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	printf("answering the NFS DNS channel of netns %s (ttl %" PRIu64 " s)\n", desc, ttl);
+	fflush(stdout);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = chan, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		struct dnschan_answer a;
+		char addr[INET6_ADDRSTRLEN];
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			return EXIT_ERROR;
+		}
+		if (p[1].revents)
+			return EXIT_OK;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		r = dnschan_answer_one(chan, &spec, fd, (unsigned)ttl, 5000, &a);
+		if (r == -EAGAIN)
+			continue;
+		if (r == -EBADMSG) {
+			log_error("netns %s: skipped a malformed request", desc);
+			continue;
+		}
+		if (r < 0) {
+			log_error("netns %s: answering failed: %s", desc, strerror(-r));
+			continue;
+		}
+		if (a.found)
+			printf("%s -> %s (ttl %u s)\n", a.name, addr_to_string(&a.addr, addr, sizeof(addr)),
+			       a.ttl);
+		else
+			printf("%s: no address (%s)\n", a.name[0] ? a.name : a.qword,
+			       a.resolve_error == -EINVAL ? "not a hostname" : strerror(-a.resolve_error));
+		fflush(stdout);
+	}
+}
+
 /* ---- shutdown -------------------------------------------------------------------------------- */
 
 /*
@@ -2120,6 +2238,8 @@ static void usage(FILE *out)
 		"                            deleted netns, idle servers and stale records\n"
 		"  shutdown [--force] NETNS  fail every NFS RPC of NETNS with EIO so its mounts can be\n"
 		"                            unmounted and it can be freed (kernel-patches/ 0004)\n"
+		"  dns-channel [--ttl S] NETNS  answer the kernel's legacy NFS DNS channel of NETNS\n"
+		"                            (referrals) with NETNS's resolver (kernel-patches/ 0007)\n"
 		"\n"
 		"options:\n"
 		"  --dir DIR       the store (default $" NSCACHE_DIR_ENV " or " NSCACHE_DIR_DEFAULT ")\n"
@@ -2185,6 +2305,8 @@ int main(int argc, char **argv)
 		return cmd_bench(argc, argv);
 	if (strcmp(cmd, "shutdown") == 0)
 		return cmd_shutdown(argc, argv);
+	if (strcmp(cmd, "dns-channel") == 0)
+		return cmd_dns_channel(argc, argv);
 	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;
