@@ -21,10 +21,12 @@ dpid=''
 cleanup() {
 	[ -z "$dpid" ] || kill "$dpid" 2>/dev/null || true
 	rm -rf /etc/netns/cli1 /sbin/nfs_cache_getent
-	vm_cleanup
+	vm_cleanup 2>/dev/null
+	# vm_cleanup cannot unmount the export while our two tmpfs sit in it.
 	for d in away away-num; do
 		if mountpoint -q "$EXPORT/$d"; then umount "$EXPORT/$d"; fi
 	done
+	if mountpoint -q "$EXPORT"; then umount "$EXPORT"; fi
 }
 trap cleanup EXIT
 
