@@ -175,7 +175,10 @@ bench: all
 	@tests/bench/nscache $(CURDIR)/$(O)
 
 # ---- install -----------------------------------------------------------------
-install: all
+# INSTALL_DEPS= installs what is in $(O) as it is (no rebuild: e.g. from a
+# read-only build tree, as tests/vm/t-mnt4-install-divert does).
+INSTALL_DEPS ?= all
+install: $(INSTALL_DEPS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(O)/mount.nfs4 $(DESTDIR)$(SBINDIR)/mount.nfs4
 	for l in $(MOUNT_LINKS); do ln -sf mount.nfs4 $(DESTDIR)$(SBINDIR)/$$l; done
@@ -191,7 +194,7 @@ uninstall:
 
 # dpkg-divert moves nfs-utils' helpers aside (reversibly) before we install.
 DIVERTED := mount.nfs4 mount.nfs umount.nfs4 umount.nfs
-install-divert: all
+install-divert: $(INSTALL_DEPS)
 	@for f in $(DIVERTED); do \
 		dpkg-divert --quiet --local --rename --divert /sbin/$$f.nfs-utils --add /sbin/$$f; done
 	@$(MAKE) --no-print-directory install SBINDIR=/sbin

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/macro.h"
+#include "common/parse.h"
 #include "common/worker.h"
 
 #define IDENTIFIER_PATH "/sys/fs/nfs/net/nfs_client/identifier"
@@ -60,22 +61,11 @@ static uint64_t siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* machine-id(5): 32 lower-case hex digits, optionally followed by a newline. */
 static int machine_id_bytes(const char *s, uint8_t out[16])
 {
 	for (int i = 0; i < 16; i++) {
-		int hi = hexval(s[2 * i]), lo = hi < 0 ? -1 : hexval(s[2 * i + 1]);
+		int hi = hex_digit_value(s[2 * i]), lo = hi < 0 ? -1 : hex_digit_value(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

@@ -15,5 +15,8 @@ int parse_uint64(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 /* True if s is non-empty and consists of ASCII digits only. */
 bool str_is_digits(const char *s);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit_value(char c);
+
 /* True if s has a byte < 0x20 or 0x7f (newline injection, terminal escapes). */
 bool str_has_control(const char *s);

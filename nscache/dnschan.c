@@ -11,19 +11,9 @@
 
 #include "common/addr.h"
 #include "common/macro.h"
+#include "common/parse.h"
 #include "common/worker.h"
 #include "nscache/dnschan.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode a qword as the kernel's qword_get() does; -EINVAL if it is not one. */
 static int qword_decode(const char *q, size_t qlen, char *out, size_t size, size_t *ret_len)
@@ -34,7 +24,7 @@ static int qword_decode(const char *q, size_t qlen, char *out, size_t size, size
 		if (qlen == 2 || (qlen - 2) % 2)
 			return -EINVAL;
 		for (i = 2; i < qlen; i += 2) {
-			int hi = hexval(q[i]), lo = hexval(q[i + 1]);
+			int hi = hex_digit_value(q[i]), lo = hex_digit_value(q[i + 1]);
 
 			if (hi < 0 || lo < 0 || n + 1 >= size)
 				return -EINVAL;

@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -1318,10 +1320,76 @@ static int cmd_watch(struct nscache *c, int argc, char **argv)
 
 /* ---- dns-channel ------------------------------------------------------------------------------ */
 
+/* The one NETNS operand left after the options: parsed, described and opened. */
+static int netns_operand(int argc, char **argv, const char *usage, struct netns_spec *spec,
+			 char *desc, size_t desc_size, int *ret_fd)
+{
+	int r;
+
+	if (optind != argc - 1) {
+		log_error("usage: nscache %s", usage);
+		return EXIT_USAGE;
+	}
+	r = netns_spec_parse(argv[optind], spec);
+	if (r < 0) {
+		log_error("invalid netns '%s': %s", argv[optind], strerror(-r));
+		return EXIT_USAGE;
+	}
+	netns_spec_describe(spec, desc, desc_size);
+	r = netns_spec_open(spec, ret_fd);
+	if (r < 0) {
+		log_error("cannot open netns %s: %s", desc, strerror(-r));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The open channel pins its netns (the watcher holds no netns for that
+ * reason), so stop when the netns is otherwise gone: its /run/netns name
+ * removed, or its process exited.  -1 when there is nothing to watch.
+ */
+static int dns_channel_end_fd(const struct netns_spec *spec)
+{
+	int fd;
+
+	if (spec->kind == NETNS_SPEC_PID)
+		return (int)syscall(SYS_pidfd_open, spec->pid, 0);
+	if (spec->kind != NETNS_SPEC_NAME)
+		return -1;
+	fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (fd >= 0 && inotify_add_watch(fd, "/run/netns", IN_DELETE | IN_MOVED_FROM) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Did the end fd fire for our netns (a pidfd always means it; inotify: our name)? */
+static bool dns_channel_ended(const struct netns_spec *spec, int end_fd)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	if (spec->kind == NETNS_SPEC_PID)
+		return true;
+	while ((n = read(end_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if (ev->len && strcmp(ev->name, spec->name) == 0)
+				return true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return false;
+}
+
 /*
  * Answer the kernel's legacy NFS DNS channel of one netns (referrals and
  * migration resolve names there) with that netns's own resolver, until
- * SIGTERM/SIGINT.  kernel-patches/ 0007 makes a non-init netns use it.
+ * SIGTERM/SIGINT or the netns's name or process goes.  kernel-patches/ 0007
+ * makes a non-init netns use it.
  */
 static int cmd_dns_channel(int argc, char **argv)
 {
@@ -1331,7 +1399,7 @@ static int cmd_dns_channel(int argc, char **argv)
 		{},
 	};
 	struct netns_spec spec;
-	_cleanup_close_ int fd = -EBADF, chan = -EBADF, sfd = -EBADF;
+	_cleanup_close_ int fd = -EBADF, chan = -EBADF, sfd = -EBADF, end_fd = -EBADF;
 	char desc[NSCACHE_PATH_MAX + 16];
 	uint64_t ttl = 300;
 	sigset_t mask;
@@ -1352,21 +1420,9 @@ static int cmd_dns_channel(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		log_error("usage: nscache dns-channel [--ttl SECS] NETNS");
-		return EXIT_USAGE;
-	}
-	r = netns_spec_parse(argv[optind], &spec);
-	if (r < 0) {
-		log_error("invalid netns '%s': %s", argv[optind], strerror(-r));
-		return EXIT_USAGE;
-	}
-	netns_spec_describe(&spec, desc, sizeof(desc));
-	r = netns_spec_open(&spec, &fd);
-	if (r < 0) {
-		log_error("cannot open netns %s: %s", desc, strerror(-r));
-		return EXIT_ERROR;
-	}
+	r = netns_operand(argc, argv, "dns-channel [--ttl SECS] NETNS", &spec, desc, sizeof(desc), &fd);
+	if (r != EXIT_OK)
+		return r;
 	(void)module_load_alias("fs-nfs4"); /* the channel exists once the NFSv4 client is loaded */
 	r = dnschan_open(&spec, fd, monotonic_ms() + 10000, &chan);
 	if (r == -EPROTONOSUPPORT) {
@@ -1392,14 +1448,17 @@ static int cmd_dns_channel(int argc, char **argv)
 		log_error("signalfd: %s", strerror(errno));
 		return EXIT_ERROR;
 	}
+	end_fd = dns_channel_end_fd(&spec);
 	printf("answering the NFS DNS channel of netns %s (ttl %" PRIu64 " s)\n", desc, ttl);
 	fflush(stdout);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = chan, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		struct pollfd p[3] = { { .fd = chan, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN },
+				       { .fd = end_fd, .events = POLLIN } };
 		struct dnschan_answer a;
 		char addr[INET6_ADDRSTRLEN];
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, end_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -1407,6 +1466,10 @@ static int cmd_dns_channel(int argc, char **argv)
 		}
 		if (p[1].revents)
 			return EXIT_OK;
+		if (end_fd >= 0 && p[2].revents && dns_channel_ended(&spec, end_fd)) {
+			printf("netns %s is gone: stopping\n", desc);
+			return EXIT_OK;
+		}
 		if (!(p[0].revents & POLLIN))
 			continue;
 		r = dnschan_answer_one(chan, &spec, fd, (unsigned)ttl, 5000, &a);
@@ -1463,21 +1526,9 @@ static int cmd_shutdown(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		log_error("usage: nscache shutdown [--force] NETNS");
-		return EXIT_USAGE;
-	}
-	r = netns_spec_parse(argv[optind], &spec);
-	if (r < 0) {
-		log_error("invalid netns '%s': %s", argv[optind], strerror(-r));
-		return EXIT_USAGE;
-	}
-	netns_spec_describe(&spec, desc, sizeof(desc));
-	r = netns_spec_open(&spec, &fd);
-	if (r < 0) {
-		log_error("cannot open netns %s: %s", desc, strerror(-r));
-		return EXIT_ERROR;
-	}
+	r = netns_operand(argc, argv, "shutdown [--force] NETNS", &spec, desc, sizeof(desc), &fd);
+	if (r != EXIT_OK)
+		return r;
 	if (netns_cookie(fd, &cookie) < 0 || netns_cookie(-1, &own) < 0) {
 		log_error("cannot identify netns %s", desc);
 		return EXIT_ERROR;

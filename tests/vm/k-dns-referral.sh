@@ -9,8 +9,9 @@
 # resolver built in): the request comes up cli1's own rpc_pipefs channel,
 # `nscache dns-channel cli1` answers it with cli1's resolver, the referral
 # is followed, the kernel's cache_getent helper (a logging stand-in, which
-# would run in the init namespaces) is not called for it, and the cached
-# answer is gone right after cli1's last umount.
+# would run in the init namespaces) is not called for it, the cached answer
+# is gone right after cli1's last umount, and after `ip netns del cli1`
+# dns-channel stops by itself so the netns is freed.
 # vm-timeout: 150
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
@@ -100,5 +101,16 @@ assert_no_match "ours: not in the init netns's cache" "refhost" "$(content init 
 run "$U4" "$mnt"
 wait_for "! content cli1 | grep -q refhost" 5 ||
 	fail "cli1's cache still holds refhost 5 s after its last umount: $(content cli1)"
-echo "measured: referral followed in $dt ms (answered by nscache); cli1's cache empty ${WAITED_MS} ms after its last umount"
+dt_purge=$WAITED_MS
+
+# The open channel pins cli1: dns-channel stops by itself when the name goes,
+# and the netns is then freed (its veth peer leaves srv).
+t0=$(now_ms)
+run ip netns del cli1
+wait_for "! kill -0 $dpid" 5 || fail "nscache dns-channel still running 5 s after ip netns del cli1"
+dpid=''
+assert_match "dns-channel said why it stopped" "netns cli1 is gone: stopping" "$(cat /tmp/k-dns.out)"
+wait_for "! ip -n $SRV_NS link show v1s" 10 || fail "cli1's netns not freed 10 s after ip netns del"
+dt_free=$(($(now_ms) - t0))
+echo "measured: referral followed in $dt ms (answered by nscache); cli1's cache empty ${dt_purge} ms after its last umount; netns freed ${dt_free} ms after ip netns del"
 log "ok"
