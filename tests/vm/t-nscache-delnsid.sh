@@ -9,21 +9,9 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
 
-NSC=$NSNFS_BUILD/nscache
-[ -f "$NSC" ] && [ -x "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD (make)"
-WATCH_PID=
-CTR_PID=
-WATCH_LOG=/tmp/nscache-watch.log
-nsc_cleanup() {
-	[ -z "$WATCH_PID" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
-	[ -z "$CTR_PID" ] || kill -9 "$CTR_PID" 2>/dev/null || true
-	vm_cleanup
-	rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
-}
-trap nsc_cleanup EXIT
-rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
+# shellcheck source=nscache-lib.sh
+. "$NSNFS_VM/nscache-lib.sh"
 
-count() { "$NSC" -j list | jq "$1 | length"; }
 
 srv_start
 cli_add 1

@@ -11,16 +11,8 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
 
-NSC=$NSNFS_BUILD/nscache
-[ -f "$NSC" ] && [ -x "$NSC" ] || fail "no nscache binary in $NSNFS_BUILD (make)"
-CTR_PID=
-nsc_cleanup() {
-	[ -z "$CTR_PID" ] || kill -9 "$CTR_PID" 2>/dev/null || true
-	vm_cleanup
-	rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
-}
-trap nsc_cleanup EXIT
-rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
+# shellcheck source=nscache-lib.sh
+. "$NSNFS_VM/nscache-lib.sh"
 
 # findings KIND [JQ-FILTER]: how many findings of KIND (matching the filter)
 findings() {

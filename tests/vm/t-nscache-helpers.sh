@@ -10,21 +10,13 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NSNFS_VM/lib.sh"
 
-NSC=$NSNFS_BUILD/nscache
+# shellcheck source=nscache-lib.sh
+. "$NSNFS_VM/nscache-lib.sh"
 M4=$NSNFS_BUILD/mount.nfs4
 UM4=$NSNFS_BUILD/umount.nfs4
-for b in "$NSC" "$M4" "$UM4"; do
+for b in "$M4" "$UM4"; do
 	[ -x "$b" ] || fail "no $b (make)"
 done
-WATCH_PID=
-WATCH_LOG=/tmp/nscache-watch.log
-nsc_cleanup() {
-	[ -z "$WATCH_PID" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
-	vm_cleanup
-	rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
-}
-trap nsc_cleanup EXIT
-rm -f /run/nsnfs/data.mdb /run/nsnfs/lock.mdb /run/nsnfs/watch.lock
 
 json() { "$NSC" -j list | jq -r "$1"; }
 
