@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/macro.h"
+#include "tests/unit/unit-park.h"
 #include "common/netns.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -47,31 +48,15 @@ struct netns_child {
 
 static void start_netns_child(struct netns_child *c)
 {
-	int p[2];
-	char b;
 	char path[64];
 
 	require_root();
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	c->pid = fork();
-	assert_true(c->pid >= 0);
-	if (c->pid == 0) {
-		close(p[0]);
-		if (unshare(CLONE_NEWNET) < 0)
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	if (read(p[0], &b, 1) != 1) {
-		close(p[0]);
-		waitpid(c->pid, NULL, 0);
+	c->pid = park_child_start(park_in_new_netns, NULL);
+	if (c->pid < 0) {
+		c->pid = 0;
 		skip(); /* no CLONE_NEWNET here */
 		return;
 	}
-	close(p[0]);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)c->pid);
 	c->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(c->ns_fd >= 0);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common/netns.h"
+#include "tests/unit/unit-park.h"
 #include "nscache/nscache-internal.h"
 #include "nscache/nscache.h"
 
@@ -690,30 +691,7 @@ static bool file_has_line(const char *path, const char *line)
 
 static pid_t netns_child(void)
 {
-	int p[2];
-	char b;
-	pid_t pid;
-
-	assert_int_equal(pipe(p), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(p[0]);
-		if (unshare(CLONE_NEWNET) < 0)
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	if (read(p[0], &b, 1) != 1) {
-		close(p[0]);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	close(p[0]);
-	return pid;
+	return park_child_start(park_in_new_netns, NULL);
 }
 
 static void test_watch_delnsid(void **state)

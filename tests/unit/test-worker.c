@@ -28,6 +28,7 @@
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
+#include "tests/unit/unit-park.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -106,47 +107,42 @@ enum park_mode {
 	PARK_CHROOT,     /* chrooted into a directory */
 };
 
+struct park_job {
+	enum park_mode mode;
+	const char *arg;
+};
+
+static int park_setup(const void *userdata)
+{
+	const struct park_job *job = userdata;
+
+	switch (job->mode) {
+	case PARK_NETNS:
+		return unshare(CLONE_NEWNET);
+	case PARK_HOSTS_BIND:
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return -1;
+		return mount(job->arg, "/etc/hosts", NULL, MS_BIND, NULL);
+	case PARK_CHROOT:
+		if (chroot(job->arg) < 0)
+			return -1;
+		return chdir("/");
+	}
+	return -1;
+}
+
 static void park_child(enum park_mode mode, const char *arg)
 {
-	int p[2];
-	char b, path[64];
+	const struct park_job job = { .mode = mode, .arg = arg };
+	char path[64];
 
 	require_root();
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	parked.pid = fork();
-	assert_true(parked.pid >= 0);
-	if (parked.pid == 0) {
-		close(p[0]);
-		switch (mode) {
-		case PARK_NETNS:
-			if (unshare(CLONE_NEWNET) < 0)
-				_exit(1);
-			break;
-		case PARK_HOSTS_BIND:
-			if (unshare(CLONE_NEWNS) < 0 ||
-			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-			    mount(arg, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
-				_exit(1);
-			break;
-		case PARK_CHROOT:
-			if (chroot(arg) < 0 || chdir("/") < 0)
-				_exit(1);
-			break;
-		}
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	if (read(p[0], &b, 1) != 1) {
-		close(p[0]);
-		waitpid(parked.pid, NULL, 0);
+	parked.pid = park_child_start(park_setup, &job);
+	if (parked.pid < 0) {
 		parked.pid = 0;
 		skip();
 		return;
 	}
-	close(p[0]);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)parked.pid);
 	parked.ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(parked.ns_fd >= 0);

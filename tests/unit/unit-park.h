@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests' parked children: a forked child that sets itself up (a fresh
+ * netns, a private mount ns, a chroot...) and then waits in pause() until the
+ * test kills it.  static: each test-*.c is a program of its own.
+ */
+#pragma once
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The child's own setup; 0 or -1.  Runs in the child only. */
+typedef int (*park_setup_fn)(const void *arg);
+
+/* The pid of a child that ran setup (NULL: none) and waits, or -1 (it failed; reaped). */
+static inline pid_t park_child_start(park_setup_fn setup, const void *arg)
+{
+	int p[2];
+	char b;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if ((setup && setup(arg) < 0) || write(p[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &b, 1) != 1) {
+		close(p[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+static inline int park_in_new_netns(const void *arg)
+{
+	(void)arg;
+	return unshare(CLONE_NEWNET);
+}
