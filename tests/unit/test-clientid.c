@@ -28,6 +28,7 @@
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
+#include "tests/unit/unit-park.h"
 
 #define MID_A "3d1219c7c4c5404aaa1f6d2a48adfda4"
 #define MID_B "0123456789abcdef0123456789abcdef"
@@ -364,32 +365,22 @@ static void test_for_netns_long_path(void **state)
 static pid_t parked;
 static char tmpdir[64];
 
+static int park_setup_chroot(const void *dir)
+{
+	if (chroot(dir) < 0)
+		return -1;
+	return chdir("/");
+}
+
 static void park_chrooted(const char *dir)
 {
-	int p[2];
-	char b;
-
 	if (geteuid() != 0)
 		skip();
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	parked = fork();
-	assert_true(parked >= 0);
-	if (parked == 0) {
-		close(p[0]);
-		if (chroot(dir) < 0 || chdir("/") < 0 || write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	if (read(p[0], &b, 1) != 1) {
-		close(p[0]);
-		waitpid(parked, NULL, 0);
+	parked = park_child_start(park_setup_chroot, dir);
+	if (parked < 0) {
 		parked = 0;
 		skip();
-		return;
 	}
-	close(p[0]);
 }
 
 static int teardown_parked(void **state)
