@@ -28,6 +28,7 @@
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
+#include "tests/unit/unit-helpers.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -79,16 +80,6 @@ static void assert_addr(const struct sockaddr_storage *a, int family, const char
 static uint64_t deadline_in(uint64_t ms)
 {
 	return monotonic_ms() + ms;
-}
-
-static bool write_file(const char *path, const char *content)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f)
-		return false;
-	fputs(content, f);
-	return fclose(f) == 0;
 }
 
 /*

@@ -28,7 +28,7 @@
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
-#include "tests/unit/unit-park.h"
+#include "tests/unit/unit-helpers.h"
 
 #define MID_A "3d1219c7c4c5404aaa1f6d2a48adfda4"
 #define MID_B "0123456789abcdef0123456789abcdef"

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "common/macro.h"
-#include "tests/unit/unit-park.h"
+#include "tests/unit/unit-helpers.h"
 #include "common/netns.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -33,12 +33,6 @@
 #endif
 
 /* ---- helpers ----------------------------------------------------------------- */
-
-static void require_root(void)
-{
-	if (geteuid() != 0)
-		skip();
-}
 
 /* A child parked in a fresh netns until stop_netns_child(). */
 struct netns_child {

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "common/netns.h"
-#include "tests/unit/unit-park.h"
+#include "tests/unit/unit-helpers.h"
 #include "nscache/nscache-internal.h"
 #include "nscache/nscache.h"
 

@@ -28,7 +28,7 @@
 #include "common/macro.h"
 #include "common/netns.h"
 #include "common/worker.h"
-#include "tests/unit/unit-park.h"
+#include "tests/unit/unit-helpers.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -63,22 +63,6 @@ static void assert_no_children(void)
 static void assert_no_children_but_parked(void)
 {
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), 0);
-}
-
-static void require_root(void)
-{
-	if (geteuid() != 0)
-		skip();
-}
-
-static bool write_file(const char *path, const char *content)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f)
-		return false;
-	fputs(content, f);
-	return fclose(f) == 0;
 }
 
 static void read_file(const char *path, char *buf, size_t size)

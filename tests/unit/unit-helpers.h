@@ -1,16 +1,36 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Unit tests' parked children: a forked child that sets itself up (a fresh
- * netns, a private mount ns, a chroot...) and then waits in pause() until the
- * test kills it.  static: each test-*.c is a program of its own.
+ * Helpers shared by the unit tests (include after <cmocka.h>; static: each
+ * test-*.c is a program of its own).  Parked children: a forked child that
+ * sets itself up (a fresh netns, a private mount ns, a chroot...) and then
+ * waits in pause() until the test kills it.
  */
 #pragma once
 
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Tests that change namespaces or mounts are skipped without root. */
+static inline void require_root(void)
+{
+	if (geteuid() != 0)
+		skip();
+}
+
+static inline bool write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return false;
+	fputs(content, f);
+	return fclose(f) == 0;
+}
 
 /* The child's own setup; 0 or -1.  Runs in the child only. */
 typedef int (*park_setup_fn)(const void *arg);
