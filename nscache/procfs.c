@@ -263,22 +263,29 @@ static bool is_header(const char *line, size_t len)
 	return len >= 3 && memcmp(line, "NV ", 3) == 0;
 }
 
-int nsc_nfsfs_parse_server(const char *line, size_t len, struct nsc_nfsfs_server *ret)
+/* One nfsfs line (newline optional) into exactly want fields; -ENODATA: the header. */
+static int nfsfs_fields(const char *line, size_t len, const char *f[8], size_t fl[8], size_t want)
 {
-	const char *f[8];
-	size_t fl[8], n;
-	uint64_t port, use;
-	struct nsc_nfsfs_server s = { 0 };
-
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (memchr(line, '\0', len) || memchr(line, '\n', len))
 		return -EINVAL;
 	if (is_header(line, len))
 		return -ENODATA;
-	n = split(line, len, f, fl, 5);
-	if (n != 5)
-		return -EINVAL;
+	return split(line, len, f, fl, want) == want ? 0 : -EINVAL;
+}
+
+int nsc_nfsfs_parse_server(const char *line, size_t len, struct nsc_nfsfs_server *ret)
+{
+	const char *f[8];
+	size_t fl[8];
+	uint64_t port, use;
+	int r;
+	struct nsc_nfsfs_server s = { 0 };
+
+	r = nfsfs_fields(line, len, f, fl, 5);
+	if (r < 0)
+		return r;
 	if (parse_nv(f[0], fl[0], &s.nfs_version) < 0 || parse_hex_addr(f[1], fl[1], &s.addr) < 0 ||
 	    parse_hex(f[2], fl[2], 0xffff, &port) < 0 || parse_dec(f[3], fl[3], INT32_MAX, &use) < 0 ||
 	    copy_field(f[4], fl[4], s.hostname, sizeof(s.hostname)) < 0)
@@ -292,19 +299,14 @@ int nsc_nfsfs_parse_server(const char *line, size_t len, struct nsc_nfsfs_server
 int nsc_nfsfs_parse_volume(const char *line, size_t len, struct nsc_nfsfs_volume *ret)
 {
 	const char *f[8];
-	size_t fl[8], n;
+	size_t fl[8];
 	uint64_t port;
 	struct nsc_nfsfs_volume v = { 0 };
+	int r;
 
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	if (memchr(line, '\0', len) || memchr(line, '\n', len))
-		return -EINVAL;
-	if (is_header(line, len))
-		return -ENODATA;
-	n = split(line, len, f, fl, 6);
-	if (n != 6)
-		return -EINVAL;
+	r = nfsfs_fields(line, len, f, fl, 6);
+	if (r < 0)
+		return r;
 	if (parse_nv(f[0], fl[0], &v.nfs_version) < 0 || parse_hex_addr(f[1], fl[1], &v.addr) < 0 ||
 	    parse_hex(f[2], fl[2], 0xffff, &port) < 0 || parse_devnum(f[3], fl[3], &v.dev) < 0 ||
 	    copy_field(f[4], fl[4], v.fsid, sizeof(v.fsid)) < 0)
