@@ -109,6 +109,20 @@ static int open_pid_netns(pid_t pid, int *ret_fd)
 	return 0;
 }
 
+int netns_open_path(const char *path, int *ret_fd)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	if (fd < 0)
+		return negative_errno();
+	r = netns_fd_verify(fd);
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 int netns_spec_open(const struct netns_spec *spec, int *ret_fd)
 {
 	_cleanup_close_ int fd = -EBADF;
@@ -120,8 +134,7 @@ int netns_spec_open(const struct netns_spec *spec, int *ret_fd)
 		break;
 	case NETNS_SPEC_NAME:
 	case NETNS_SPEC_PATH:
-		fd = open(spec->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		break;
+		return netns_open_path(spec->path, ret_fd);
 	case NETNS_SPEC_PID:
 		r = open_pid_netns(spec->pid, &fd);
 		if (r < 0)

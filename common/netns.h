@@ -45,6 +45,9 @@ const char *netns_spec_describe(const struct netns_spec *spec, char *buf, size_t
  */
 int netns_spec_open(const struct netns_spec *spec, int *ret_fd);
 
+/* Open the netns file at path (a bind mount or /proc/PID/ns/net) and verify it. */
+int netns_open_path(const char *path, int *ret_fd);
+
 /* Verify that fd refers to a network namespace.  0, -EINVAL or -errno. */
 int netns_fd_verify(int fd);
 

@@ -357,9 +357,9 @@ int nscache_diagnose(struct nscache *c, struct nscache_diagnosis **ret)
 		if (n->pid > 0) {
 			r = nsc_nfsfs_read(n->pid, -1, &w.nfsfs[i]);
 		} else {
-			_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			_cleanup_close_ int fd = -EBADF;
 
-			r = fd < 0 ? negative_errno() : netns_fd_verify(fd);
+			r = netns_open_path(path, &fd);
 			if (r >= 0)
 				r = nsc_nfsfs_read(0, fd, &w.nfsfs[i]);
 		}

@@ -212,10 +212,7 @@ int nsc_netns_cookie_of_path(const char *path, uint64_t *ret_cookie, uint64_t *r
 	uint64_t cookie;
 	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return negative_errno();
-	r = netns_fd_verify(fd);
+	r = netns_open_path(path, &fd);
 	if (r < 0)
 		return r;
 	if (fstat(fd, &st) < 0)

@@ -161,10 +161,7 @@ static int assign_nsid(struct watcher *w, const char *path, uint64_t cookie, int
 	int32_t nsid = -1;
 	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return negative_errno();
-	r = netns_fd_verify(fd);
+	r = netns_open_path(path, &fd);
 	if (r < 0)
 		return r;
 	r = netns_cookie(fd, &have);
